@@ -1,0 +1,52 @@
+# Every developer command of cadre. `make demo` and `make test` are the README's two commands:
+# each one sets up everything it needs on a fresh machine with Python 3.11+.
+PY ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test test-fast lint typecheck layers fmt bench clean setup
+
+# The tool that installs the locked environment lives in its own small venv, so that nothing on the
+# machine beyond Python itself is assumed.
+$(UV):
+	$(PY) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(BIN)/cadre: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: $(BIN)/cadre  ## install the locked environment into .venv
+
+demo: setup  ## the main job: the record's key tables, then the engine on a bundled sample campaign
+	$(BIN)/cadre demo
+
+test: setup  ## every check CI runs: lint, types, layering, the whole test suite (slow and PostgreSQL included)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest -m "" -q
+
+test-fast: setup  ## the fast suite only (under a minute)
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+
+fmt: setup
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+typecheck: setup
+	$(BIN)/mypy
+
+layers: setup
+	$(BIN)/lint-imports
+
+bench: setup  ## time the product against its baselines (prints ratios)
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
+
+clean:
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis
