@@ -1,0 +1,58 @@
+"""Builders for test data: personal files that pass the 1929 rulebook unless a test says otherwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from cadre.engine.schema import personal_file_schema
+
+REGIONS = ("LEN", "MOS", "UKR", "IVA")
+SCHEMA = personal_file_schema(regions=REGIONS)
+
+GOOD: dict[str, Any] = {
+    "person_id": "P1",
+    "source_region": "LEN",
+    "factory_id": "LEN-MET-001",
+    "union": "metalworkers",
+    "sex": "male",
+    "age": "32",
+    "trade": "fitter",
+    "skill_grade": "6",
+    "years_at_factory": "9",
+    "party_status": "party",
+    "party_joined": "1920",
+    "activist_roles": "shock_worker;union_work",
+    "civil_war_service": "yes",
+    "village_ties": "none",
+    "dependents": "2",
+    "education": "primary",
+    "wage": "94.74",
+    "health": "fit",
+    "heavy_drinking": "no",
+    "labor_violations": "no",
+    "recruitment": "volunteered",
+    "reference_from": "party_cell",
+    "declared_on": "1929-12-10",
+    "quality": "0.7",
+}
+
+
+def person(**changes: Any) -> dict[str, Any]:
+    """One personal file in text form: the good file with ``changes`` applied (None removes a value)."""
+    row = dict(GOOD)
+    row.update({k: ("" if v is None else str(v)) for k, v in changes.items()})
+    return row
+
+
+def files(*rows: dict[str, Any]) -> pl.DataFrame:
+    """A text frame of personal files, ids made unique in order unless a row sets its own."""
+    out = []
+    for i, row in enumerate(rows, start=1):
+        r = dict(row)
+        if r.get("person_id") == GOOD["person_id"]:
+            r["person_id"] = f"P{i}"
+        out.append(r)
+    columns = list(dict.fromkeys(k for r in out for k in r))
+    return pl.DataFrame({c: [r.get(c, "") for r in out] for c in columns}, schema=dict.fromkeys(columns, pl.String))
