@@ -60,18 +60,28 @@ def evaluate(files: pl.DataFrame, rulebook: Rulebook) -> Eligibility:
     returns them. A missing value fails a criterion unless the criterion says ``missing = "pass"``.
     """
     codes = [c.code for c in rulebook.criteria]
-    if codes:
-        failed = [pl.when(~c.passes()).then(pl.lit(c.code)) for c in rulebook.criteria]
-        reasons = pl.concat_list(failed).list.drop_nulls()
-    else:
-        reasons = pl.lit([], dtype=pl.List(pl.String))
-    frame = files.select(
-        pl.col("person_id"),
-        reasons.alias("reasons"),
-    ).with_columns(
-        (pl.col("reasons").list.len() == 0).alias("eligible"),
-        pl.lit(rulebook.ref).alias("rulebook"),
-    ).select("person_id", "eligible", "reasons", "rulebook")
+    # Failures are packed into one integer per person (bit i = criterion i failed); the few distinct
+    # patterns are then turned into lists of codes once each and joined back. Building a list per row
+    # directly is an order of magnitude slower at campaign scale.
+    bits = [pl.when(c.passes()).then(0).otherwise(1 << i).cast(pl.Int64) for i, c in enumerate(rulebook.criteria)]
+    masks = files.select(pl.col("person_id"), pl.sum_horizontal(bits).alias("_mask") if bits else pl.lit(0).alias("_mask"))
+    patterns = masks.get_column("_mask").unique().to_list()
+    lookup = pl.DataFrame(
+        {
+            "_mask": patterns,
+            "reasons": [[code for i, code in enumerate(codes) if m >> i & 1] for m in patterns],
+        },
+        schema={"_mask": pl.Int64, "reasons": pl.List(pl.String)},
+    )
+    frame = (
+        masks.join(lookup, on="_mask", how="left", maintain_order="left")
+        .select(
+            "person_id",
+            (pl.col("_mask") == 0).alias("eligible"),
+            "reasons",
+            pl.lit(rulebook.ref).alias("rulebook"),
+        )
+    )
     return Eligibility(frame=frame, rulebook=rulebook)
 
 

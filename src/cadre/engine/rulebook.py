@@ -23,9 +23,11 @@ import polars as pl
 from cadre.engine.conditions import Clause, Condition, ConditionError, parse_condition
 from cadre.engine.schema import Schema
 
-__all__ = ["FORMAT", "Criterion", "Rulebook", "RulebookError", "Target", "parse_rulebook"]
+__all__ = ["FORMAT", "MAX_CRITERIA", "Criterion", "Rulebook", "RulebookError", "Target", "parse_rulebook"]
 
 FORMAT = 1
+# Eligibility packs each person's failed criteria into the bits of one 64-bit integer.
+MAX_CRITERIA = 62
 _CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 _TOP_KEYS = {"format", "id", "version", "title", "description", "criteria", "targets"}
 _CRITERION_KEYS = {"code", "label", "historical", "category", "missing", "when"}
@@ -175,6 +177,9 @@ def parse_rulebook(text: str, schema: Schema, *, source: str = "<rulebook>") -> 
             missing_passes=missing == "pass", historical=bool(raw.get("historical", False)),
             category=str(raw.get("category", "")),
         ))
+
+    if len(raw_criteria) > MAX_CRITERIA:
+        problems.append(f"{len(raw_criteria)} criteria: a rulebook holds at most {MAX_CRITERIA}; group rules with 'any'/'all'")
 
     targets: list[Target] = []
     raw_targets = data.get("targets", [])
