@@ -214,8 +214,9 @@ def parse_rulebook(text: str, schema: Schema, *, source: str = "<rulebook>") -> 
             historical=bool(raw.get("historical", False)),
         ))
 
-    if not problems:
-        problems.extend(_contradictions(criteria, targets, schema))
+    # Contradictions are looked for among the rules that did parse, so that they are reported together
+    # with every other problem rather than after the others are fixed.
+    problems.extend(_contradictions(criteria, targets, schema))
     if problems:
         raise RulebookError(source, problems)
     return Rulebook(

@@ -1,0 +1,158 @@
+"""`cadre demo`: the main job. The record's key tables, then the engine on a bundled sample campaign.
+
+Until the twin and the workspace exist, the demo shows what the foundation does for a user: it checks and
+prints the historical record, draws a sample campaign of synthetic volunteers, validates and screens every
+personal file against the 1929 rulebook, walks the files up the four-tier screening ladder, and summarizes
+the outcome beside the record.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cadre import record
+from cadre.cli.console import console, fail, show_frame
+from cadre.cli.engine_cmd import campaign_schema
+from cadre.cli.record_cmd import check_summary
+from cadre.engine.analytics import composition
+from cadre.engine.eligibility import evaluate
+from cadre.engine.screening import LADDER_1929, Action, Role, Stage, initial_states
+from cadre.engine.validation import validate
+from cadre.io import TableError, load_rulebook, write_table
+from cadre.twin.sample import committee_rejects, sample_volunteers
+
+TIER_ROLES = (Role.PARTY_CELL, Role.FACTORY_COMMITTEE, Role.REGIONAL_UNION, Role.REGIONAL_COUNCIL)
+TIER_DAYS = (date(1929, 12, 12), date(1929, 12, 20), date(1929, 12, 28), date(1930, 1, 8))
+FINAL_DAY = date(1930, 1, 24)  # after 22 January 1930: the regional party committee selects
+
+
+def _record_tables() -> None:
+    errors, defects, findings = check_summary()
+    console.rule("[bold]1. The historical record")
+    console.print(f"record check: {len(record.TABLES)} tables, [green]{errors} errors[/], "
+                  f"{defects} known defects of the sources, flagged:")
+    for f in findings:
+        console.print(f"  [yellow]-[/] {f.message}", highlight=False)
+    quotas = record.quotas("region").select("key", "quota").rename({"key": "region"})
+    regions = record.regions().select(pl.col("code").alias("region"), "name", "tempo_group")
+    show_frame(regions.join(quotas, on="region", how="inner").sort("quota", descending=True),
+               title=f"Control figures by source region (total {record.quota_total():,})", limit=None)
+    show_frame(record.quotas("union").select(pl.col("key").alias("union"), "quota", "note"),
+               title="Control figures by trade union", limit=None)
+    plan = record.control_plan().sort("planned", descending=True)
+    flows = plan.group_by("from_region", maintain_order=True).agg(
+        pl.col("planned").sum().alias("planned"),
+        pl.format("{} {}", pl.col("to_region"), pl.col("planned")).str.join(", ").alias("destinations (planned)"),
+    ).sort("planned", descending=True)
+    show_frame(flows, title=f"Distribution plan 1929 by source region (cells add up to {plan['planned'].sum():,})",
+               limit=None)
+    show_frame(record.composition(), title="Composition of the selected, 1930 (23,409 personal files)", limit=None)
+
+
+def demo(
+    n: int = typer.Option(70_000, "--n", min=100, max=2_000_000, help="Volunteers in the sample campaign."),
+    seed: int = typer.Option(1929, "--seed", help="Seed of the sample campaign."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the sample's files and decisions here (a folder)."),
+) -> None:
+    """Run the main job: the record's key tables, then screen a sample campaign of 70,000 personal files."""
+    console.rule("[bold]cadre: the campaign of the 25,000ers, 1929-1933")
+    _record_tables()
+    console.rule("[bold]2. A sample campaign, screened by the engine")
+    rng = np.random.default_rng(seed)
+    schema = campaign_schema()
+    book = load_rulebook("ussr-1929", schema)
+    timings: dict[str, float] = {}
+    with Progress(TextColumn("{task.description:<34}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console) as progress:
+        steps = progress.add_task("campaign", total=4 + len(TIER_ROLES) + 1)
+
+        def step(name: str, started: float) -> None:
+            timings[name] = time.perf_counter() - started
+            progress.update(steps, advance=1, description=name)
+
+        t = time.perf_counter()
+        raw = sample_volunteers(n, rng=rng)
+        step("draw volunteers' personal files", t)
+        t = time.perf_counter()
+        validation = validate(raw, schema)
+        step("validate personal files", t)
+        if not validation.ok:
+            fail(f"the sample campaign has {validation.issues.height} invalid rows; this is a bug")
+        files = validation.clean
+        t = time.perf_counter()
+        eligibility = evaluate(files, book)
+        step(f"screen against {book.id}", t)
+        elig = eligibility.frame
+        eligible = elig.get_column("eligible").to_numpy()
+        first_reason = elig.get_column("reasons").list.first().fill_null("committee_judgement")
+        quality = files.get_column("quality").to_numpy()
+
+        t = time.perf_counter()
+        submitted = LADDER_1929.apply_batch(initial_states(files.get_column("person_id")), Action.SUBMIT,
+                                            role=Role.VOLUNTEER, as_of=TIER_DAYS[0], reason="declaration")
+        states = submitted.states
+        step("submit declarations", t)
+        funnel = [("declared", files.height)]
+        logs = [submitted.log]
+        for tier, (role, day) in enumerate(zip(TIER_ROLES, TIER_DAYS, strict=True)):
+            t = time.perf_counter()
+            waiting = states.get_column("stage") == LADDER_1929.tiers[tier].stage.value
+            reject = committee_rejects(eligible, quality, tier, rng=rng) & waiting.to_numpy()
+            action = pl.Series(np.where(reject, Action.REJECT.value, Action.APPROVE.value))
+            reason = pl.Series(np.where(reject, first_reason.to_numpy(), "meets the criteria"))
+            result = LADDER_1929.apply_batch(states.filter(waiting), action.filter(waiting), role=role, as_of=day,
+                                             reason=reason.filter(waiting))
+            states = pl.concat([states.filter(~waiting), result.states]).sort("person_id")
+            logs.append(result.log)
+            passed = result.log.filter(pl.col("action") == Action.APPROVE.value).height
+            funnel.append((f"passed tier {tier + 1}: {LADDER_1929.tiers[tier].name}", passed))
+            step(f"tier {tier + 1}: {role.value}", t)
+        t = time.perf_counter()
+        approved = states.get_column("stage") == Stage.APPROVED.value
+        cut = committee_rejects(eligible, quality, len(TIER_ROLES), rng=rng) & approved.to_numpy()
+        final = LADDER_1929.apply_batch(
+            states.filter(approved),
+            pl.Series(np.where(cut, Action.OVERRIDE_REJECT.value, Action.SELECT.value)).filter(approved),
+            role=Role.REGIONAL_PARTY, as_of=FINAL_DAY,
+            reason=pl.Series(np.where(cut, first_reason.to_numpy(), "final selection")).filter(approved),
+        )
+        states = pl.concat([states.filter(~approved), final.states]).sort("person_id")
+        logs.append(final.log)
+        funnel.append(("selected by the regional party committee",
+                       final.log.filter(pl.col("action") == Action.SELECT.value).height))
+        step("final selection", t)
+
+    decisions = pl.concat(logs)
+    console.print(f"screened {files.height:,} personal files against {book.ref} in "
+                  f"[bold]{timings[f'screen against {book.id}'] * 1000:.0f} ms[/] "
+                  f"(validation {timings['validate personal files'] * 1000:.0f} ms); "
+                  f"{eligibility.eligible_count:,} meet every criterion")
+    show_frame(pl.DataFrame(funnel, schema=["stage", "files"], orient="row")
+               .with_columns((pl.col("files") / files.height * 100).round(1).alias("% of volunteers")),
+               title="The screening ladder: files remaining after each tier", limit=None)
+    show_frame(eligibility.reason_counts().sort("failed", descending=True)
+               .select("code", "failed", "failed_alone", (pl.col("share") * 100).round(1).alias("% of files")),
+               title="Why files fail the 1929 criteria (a file can fail several)", limit=None)
+    selected = files.join(states.filter(pl.col("stage") == Stage.SELECTED.value).select("person_id"), on="person_id")
+    ours = composition(selected).select("measure", "category", pl.col("percent").round(1).alias("sample (selected)"))
+    show_frame(record.composition().rename({"percent": "record 1930"}).join(
+        ours, on=["measure", "category"], how="left", maintain_order="left"),
+        title="Composition of the selected: the record beside the sample (the sample is synthetic, not calibrated)",
+        limit=None)
+    if out is not None:
+        try:
+            write_table(files, out / "personal_files.parquet")
+            write_table(elig, out / "eligibility.parquet")
+            write_table(decisions, out / "decisions.parquet")
+        except TableError as e:
+            fail(str(e))
+        console.print(f"wrote personal files, eligibility and {decisions.height:,} decisions to {out}/")
+    console.print("\nnext: [bold]cadre engine --help[/] (screen your own files), [bold]cadre record --help[/] "
+                  "(the historical record); see README.md")

@@ -1,0 +1,32 @@
+"""The `cadre` command."""
+
+from __future__ import annotations
+
+import typer
+
+from cadre import __version__
+from cadre.cli import demo, engine_cmd, record_cmd
+
+app = typer.Typer(
+    name="cadre",
+    help="Run a volunteer mobilization campaign end to end, and replay the campaign of the 25,000ers (1929-1933).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(record_cmd.app, name="record")
+app.add_typer(engine_cmd.app, name="engine")
+app.command("demo")(demo.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cadre {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """cadre: personal files and a rulebook go in; decisions, placements and analytics come out."""
