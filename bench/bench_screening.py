@@ -14,7 +14,15 @@ from datetime import date
 
 import polars as pl
 
-from cadre.engine.screening import LADDER_1929, Action, FileState, IllegalTransition, Role, Stage, initial_states
+from cadre.engine.screening import (
+    LADDER_1929,
+    Action,
+    FileState,
+    IllegalTransition,
+    Role,
+    Stage,
+    initial_states,
+)
 
 
 def main() -> None:
