@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NoReturn
 
 import polars as pl
@@ -9,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from cadre.io import TableError, write_table
 
 console = Console()
 errors = Console(stderr=True)
@@ -18,6 +21,16 @@ def fail(message: str, *, code: int = 1) -> NoReturn:
     """End the command with a message that says what is wrong and where; nothing further is written."""
     errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def save(frame: pl.DataFrame, path: Path, *, say: bool = True) -> None:
+    """Write a table (format by suffix), atomically; a failure ends the command with the reason."""
+    try:
+        write_table(frame, path)
+    except TableError as e:
+        fail(str(e))
+    if say:
+        console.print(f"wrote {path}")
 
 
 def _cell(value: object) -> str:

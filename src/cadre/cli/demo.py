@@ -18,14 +18,14 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cadre import record
-from cadre.cli.console import console, fail, show_frame
+from cadre.cli.console import console, fail, save, show_frame
 from cadre.cli.engine_cmd import campaign_schema
 from cadre.cli.record_cmd import check_summary
 from cadre.engine.analytics import composition
 from cadre.engine.eligibility import evaluate
 from cadre.engine.screening import LADDER_1929, Action, Role, Stage, initial_states
 from cadre.engine.validation import validate
-from cadre.io import TableError, load_rulebook, write_table
+from cadre.io import load_rulebook
 from cadre.twin.sample import committee_rejects, sample_volunteers
 
 TIER_ROLES = (Role.PARTY_CELL, Role.FACTORY_COMMITTEE, Role.REGIONAL_UNION, Role.REGIONAL_COUNCIL)
@@ -147,12 +147,8 @@ def demo(
         title="Composition of the selected: the record beside the sample (the sample is synthetic, not calibrated)",
         limit=None)
     if out is not None:
-        try:
-            write_table(files, out / "personal_files.parquet")
-            write_table(elig, out / "eligibility.parquet")
-            write_table(decisions, out / "decisions.parquet")
-        except TableError as e:
-            fail(str(e))
+        for name, frame in (("personal_files", files), ("eligibility", elig), ("decisions", decisions)):
+            save(frame, out / f"{name}.parquet", say=False)
         console.print(f"wrote personal files, eligibility and {decisions.height:,} decisions to {out}/")
     console.print("\nnext: [bold]cadre engine --help[/] (screen your own files), [bold]cadre record --help[/] "
                   "(the historical record); see README.md")

@@ -10,14 +10,14 @@ import polars as pl
 import typer
 
 from cadre import record
-from cadre.cli.console import console, fail, show_frame
+from cadre.cli.console import console, fail, save, show_frame
 from cadre.engine.analytics import composition
 from cadre.engine.eligibility import evaluate
 from cadre.engine.rulebook import Rulebook, RulebookError
 from cadre.engine.schema import Schema, personal_file_schema
 from cadre.engine.screening import LADDER_1929
 from cadre.engine.validation import Validation, validate
-from cadre.io import TableError, bundled_rulebooks, load_rulebook, read_table, write_table
+from cadre.io import TableError, bundled_rulebooks, load_rulebook, read_table
 from cadre.twin.sample import sample_volunteers
 
 app = typer.Typer(help="The engine on files: validate, screen, compose; rulebooks and the screening ladder.",
@@ -69,7 +69,7 @@ def load_files(path: Path, schema: Schema, *, skip_invalid: bool, issues_out: Pa
     validation = validate(raw, schema)
     if not validation.ok:
         if issues_out is not None:
-            write_table(validation.issues, issues_out)
+            save(validation.issues, issues_out, say=False)
             console.print(f"all problems written to {issues_out}")
         report_issues(validation, str(path))
         if not skip_invalid:
@@ -100,10 +100,7 @@ def sample_cmd(
 ) -> None:
     """Write a synthetic sample of volunteers' personal files (the bundled sample campaign)."""
     frame = sample_volunteers(n, rng=np.random.default_rng(seed))
-    try:
-        write_table(frame, out)
-    except TableError as e:
-        fail(str(e))
+    save(frame, out, say=False)
     console.print(f"wrote {frame.height:,} personal files to {out}")
 
 
@@ -135,10 +132,7 @@ def screen_cmd(
     started = time.perf_counter()
     result = evaluate(clean, book)
     elapsed = time.perf_counter() - started
-    try:
-        write_table(result.frame, out)
-    except TableError as e:
-        fail(str(e))
+    save(result.frame, out, say=False)
     console.print(f"screened {clean.height:,} files against {book.ref} in {elapsed * 1000:.0f} ms: "
                   f"[bold]{result.eligible_count:,} eligible[/] ({result.eligible_count / max(clean.height, 1):.1%})")
     show_frame(result.reason_counts(), title="Failed criteria", limit=None)
@@ -160,11 +154,7 @@ def compose_cmd(
     table = composition(clean, by=by)
     show_frame(table, title=f"Composition of {clean.height:,} personal files", limit=None)
     if out is not None:
-        try:
-            write_table(table, out)
-        except TableError as e:
-            fail(str(e))
-        console.print(f"wrote {out}")
+        save(table, out)
 
 
 @app.command("ladder")

@@ -8,8 +8,7 @@ import polars as pl
 import typer
 
 from cadre import record
-from cadre.cli.console import console, fail, show_frame
-from cadre.io import TableError, write_table
+from cadre.cli.console import console, fail, save, show_frame
 
 app = typer.Typer(help="The historical record (1929-1933): list, show and check its tables.", no_args_is_help=True)
 
@@ -49,11 +48,7 @@ def show_cmd(
     for caveat in info.caveats:
         console.print(f"[dim]note: {caveat}[/]")
     if out is not None:
-        try:
-            write_table(frame, out)
-        except TableError as e:
-            fail(str(e))
-        console.print(f"wrote {out}")
+        save(frame, out)
 
 
 def check_summary() -> tuple[int, int, list[record.Finding]]:

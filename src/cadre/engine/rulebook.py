@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,6 +136,21 @@ def _share(value: Any, key: str, where: str, problems: list[str]) -> float | Non
     return float(value)
 
 
+def _entries(data: dict[str, Any], key: str, seen: set[str], problems: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The tables of an array of tables (``[[criteria]]``), each with its place; malformed ones are reported."""
+    raw_entries = data.get(key, [])
+    if not isinstance(raw_entries, list):
+        problems.append(f"{key!r} must be an array of tables ([[{key}]])")
+        return
+    for i, raw in enumerate(raw_entries):
+        where = f"{key}[{i}]" + (f" ({raw.get('code')!r})" if isinstance(raw, dict) else "")
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: must be a table")
+            continue
+        problems.extend(_code_problems(raw.get("code"), where, seen))
+        yield where, raw
+
+
 def parse_rulebook(text: str, schema: Schema, *, source: str = "<rulebook>") -> Rulebook:
     """Parse and check a TOML rulebook against ``schema``; raise :class:`RulebookError` with every problem."""
     try:
@@ -152,16 +168,7 @@ def parse_rulebook(text: str, schema: Schema, *, source: str = "<rulebook>") -> 
 
     seen: set[str] = set()
     criteria: list[Criterion] = []
-    raw_criteria = data.get("criteria", [])
-    if not isinstance(raw_criteria, list):
-        problems.append("'criteria' must be an array of tables ([[criteria]])")
-        raw_criteria = []
-    for i, raw in enumerate(raw_criteria):
-        where = f"criteria[{i}]" + (f" ({raw.get('code')!r})" if isinstance(raw, dict) else "")
-        if not isinstance(raw, dict):
-            problems.append(f"{where}: must be a table")
-            continue
-        problems.extend(_code_problems(raw.get("code"), where, seen))
+    for where, raw in _entries(data, "criteria", seen, problems):
         body = {k: v for k, v in raw.items() if k not in _CRITERION_KEYS}
         missing = raw.get("missing", "fail")
         if missing not in ("fail", "pass"):
@@ -178,20 +185,11 @@ def parse_rulebook(text: str, schema: Schema, *, source: str = "<rulebook>") -> 
             category=str(raw.get("category", "")),
         ))
 
-    if len(raw_criteria) > MAX_CRITERIA:
-        problems.append(f"{len(raw_criteria)} criteria: a rulebook holds at most {MAX_CRITERIA}; group rules with 'any'/'all'")
+    if len(criteria) > MAX_CRITERIA:
+        problems.append(f"{len(criteria)} criteria: a rulebook holds at most {MAX_CRITERIA}; group rules with 'any'/'all'")
 
     targets: list[Target] = []
-    raw_targets = data.get("targets", [])
-    if not isinstance(raw_targets, list):
-        problems.append("'targets' must be an array of tables ([[targets]])")
-        raw_targets = []
-    for i, raw in enumerate(raw_targets):
-        where = f"targets[{i}]" + (f" ({raw.get('code')!r})" if isinstance(raw, dict) else "")
-        if not isinstance(raw, dict):
-            problems.append(f"{where}: must be a table")
-            continue
-        problems.extend(_code_problems(raw.get("code"), where, seen))
+    for where, raw in _entries(data, "targets", seen, problems):
         lo = _share(raw.get("min_share"), "min_share", where, problems)
         hi = _share(raw.get("max_share"), "max_share", where, problems)
         if lo is None and hi is None and "min_share" not in raw and "max_share" not in raw:
