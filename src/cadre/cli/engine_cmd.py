@@ -10,6 +10,7 @@ import polars as pl
 import typer
 
 from cadre import record
+from cadre.cli import cmd_stable
 from cadre.cli.console import console, fail, save, show_frame
 from cadre.engine.analytics import composition
 from cadre.engine.eligibility import evaluate
@@ -196,3 +197,8 @@ def rulebook_check(rulebook: str = typer.Argument(..., help=RULEBOOK_HELP)) -> N
         })
         show_frame(tg, title="cohort targets", limit=None)
     console.print(f"[green]{book.ref}: ok[/]")
+
+
+# The planning optimizers, each in its own module (registered after the core commands, in pipeline order).
+app.command("stable-example")(cmd_stable.stable_example)
+app.command("stable")(cmd_stable.stable)
