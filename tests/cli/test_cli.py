@@ -33,7 +33,8 @@ def good_csv(tmp_path: Path) -> Path:
 
 
 def test_help_everywhere() -> None:
-    for args in ([], ["record"], ["engine"], ["engine", "rulebook"], ["demo"]):
+    for args in ([], ["record"], ["engine"], ["engine", "rulebook"], ["engine", "distribute"], ["engine", "stable"],
+                 ["demo"]):
         check([*args, "--help"], says=("Usage",))
 
 
