@@ -10,7 +10,7 @@ import polars as pl
 import typer
 
 from cadre import record
-from cadre.cli import cmd_distribution, cmd_stable
+from cadre.cli import cmd_distribution, cmd_placement, cmd_stable
 from cadre.cli.console import console, fail, save, show_frame
 from cadre.engine.analytics import composition
 from cadre.engine.eligibility import evaluate
@@ -201,5 +201,7 @@ def rulebook_check(rulebook: str = typer.Argument(..., help=RULEBOOK_HELP)) -> N
 
 # The planning optimizers, each in its own module (registered after the core commands, in pipeline order).
 app.command("distribute")(cmd_distribution.distribute)
+app.command("example")(cmd_placement.example)
+app.command("place")(cmd_placement.place)
 app.command("stable-example")(cmd_stable.stable_example)
 app.command("stable")(cmd_stable.stable)
