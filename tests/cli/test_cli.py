@@ -34,6 +34,7 @@ def good_csv(tmp_path: Path) -> Path:
 
 def test_help_everywhere() -> None:
     for args in ([], ["record"], ["engine"], ["engine", "rulebook"], ["engine", "distribute"], ["engine", "stable"],
+                 ["engine", "select"], ["engine", "place"], ["engine", "example"],
                  ["demo"]):
         check([*args, "--help"], says=("Usage",))
 

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cadre import record
 from cadre.cli.console import console, fail, save, show_frame
-from cadre.cli.engine_cmd import campaign_schema
+from cadre.cli.inputs import campaign_schema
 from cadre.cli.record_cmd import check_summary
 from cadre.engine.analytics import composition
 from cadre.engine.eligibility import evaluate

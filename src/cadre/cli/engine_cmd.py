@@ -9,76 +9,19 @@ import numpy as np
 import polars as pl
 import typer
 
-from cadre import record
-from cadre.cli import cmd_distribution, cmd_placement, cmd_stable
+from cadre.cli import cmd_distribution, cmd_placement, cmd_selection, cmd_stable
 from cadre.cli.console import console, fail, save, show_frame
+from cadre.cli.inputs import FILES_HELP, RULEBOOK_HELP, campaign_schema, load_files, rulebook_or_fail
 from cadre.engine.analytics import composition
 from cadre.engine.eligibility import evaluate
-from cadre.engine.rulebook import Rulebook, RulebookError
-from cadre.engine.schema import Schema, personal_file_schema
 from cadre.engine.screening import LADDER_1929
-from cadre.engine.validation import Validation, validate
-from cadre.io import TableError, bundled_rulebooks, load_rulebook, read_table
+from cadre.io import bundled_rulebooks, load_rulebook
 from cadre.twin.sample import sample_volunteers
 
 app = typer.Typer(help="The engine on files: validate, screen, compose; rulebooks and the screening ladder.",
                   no_args_is_help=True)
 rulebook_app = typer.Typer(help="Rulebooks: list the bundled ones, check a file.", no_args_is_help=True)
 app.add_typer(rulebook_app, name="rulebook")
-
-FILES_HELP = "Personal files: .csv, .tsv, .parquet or .xlsx (columns: see `cadre engine schema`)."
-RULEBOOK_HELP = f"A rulebook file (.toml) or the name of a bundled one ({', '.join(bundled_rulebooks())})."
-
-
-def campaign_schema() -> Schema:
-    """The personal-file schema with the record's region codes and the 1929 unions."""
-    return personal_file_schema(regions=tuple(record.regions().get_column("code").to_list()))
-
-
-def _rulebook(name: str, schema: Schema) -> Rulebook:
-    try:
-        return load_rulebook(name, schema)
-    except FileNotFoundError as e:
-        fail(str(e))
-    except RulebookError as e:
-        fail(f"rulebook {e.source} has {len(e.problems)} problem(s):\n  " + "\n  ".join(e.problems))
-
-
-def report_issues(validation: Validation, source: str, *, limit: int = 40) -> None:
-    """Print every issue of a validation, naming the file, the row and the column."""
-    issues = validation.issues
-    by_code = issues.group_by("code").agg(pl.len().alias("n")).sort("n", descending=True)
-    console.print(
-        f"[bold red]{source}: {issues.height:,} problem(s)[/] in "
-        f"{validation.rejected_rows:,} of {validation.rows_in:,} rows "
-        f"({', '.join(f'{c}: {n:,}' for c, n in by_code.iter_rows())})"
-    )
-    shown = issues.select(
-        pl.lit(source).alias("file"),
-        pl.col("row").cast(pl.String).fill_null("(column)"),
-        "column", "value", "message",
-    )
-    show_frame(shown, limit=limit)
-
-
-def load_files(path: Path, schema: Schema, *, skip_invalid: bool, issues_out: Path | None = None) -> pl.DataFrame:
-    """Read and validate personal files; stop with every problem listed unless ``skip_invalid``."""
-    try:
-        raw = read_table(path)
-    except TableError as e:
-        fail(str(e))
-    validation = validate(raw, schema)
-    if not validation.ok:
-        if issues_out is not None:
-            save(validation.issues, issues_out, say=False)
-            console.print(f"all problems written to {issues_out}")
-        report_issues(validation, str(path))
-        if not skip_invalid:
-            fail(f"{path}: {validation.issues.height:,} problem(s); nothing was written "
-                 "(fix the file, or pass --skip-invalid to go on with the valid rows)")
-        console.print(f"[yellow]going on with the {validation.clean.height:,} valid rows[/]")
-    return validation.clean
-
 
 @app.command("schema")
 def schema_cmd() -> None:
@@ -126,7 +69,7 @@ def screen_cmd(
 ) -> None:
     """Evaluate a rulebook over personal files: eligible or not, with a reason code for every failed rule."""
     schema = campaign_schema()
-    book = _rulebook(rulebook, schema)
+    book = rulebook_or_fail(rulebook, schema)
     if without_historical:
         book = book.without_historical()
     clean = load_files(files, schema, skip_invalid=skip_invalid)
@@ -179,7 +122,7 @@ def rulebook_list() -> None:
 @rulebook_app.command("check")
 def rulebook_check(rulebook: str = typer.Argument(..., help=RULEBOOK_HELP)) -> None:
     """Check a rulebook; print its criteria and targets, or every problem (exit 1)."""
-    book = _rulebook(rulebook, campaign_schema())
+    book = rulebook_or_fail(rulebook, campaign_schema())
     crit = pl.DataFrame({
         "code": [c.code for c in book.criteria],
         "rule": [(f"if {c.when.describe()}: " if c.when else "") + c.condition.describe() for c in book.criteria],
@@ -200,6 +143,7 @@ def rulebook_check(rulebook: str = typer.Argument(..., help=RULEBOOK_HELP)) -> N
 
 
 # The planning optimizers, each in its own module (registered after the core commands, in pipeline order).
+app.command("select")(cmd_selection.select)
 app.command("distribute")(cmd_distribution.distribute)
 app.command("example")(cmd_placement.example)
 app.command("place")(cmd_placement.place)
