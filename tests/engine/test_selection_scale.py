@@ -36,13 +36,12 @@ def instance(n: int, factories: int, seed: int) -> tuple[pl.DataFrame, pl.DataFr
 
 
 @pytest.mark.slow
-def test_national_scale_is_proven_optimal_in_seconds() -> None:
+def test_national_scale_is_proven_optimal() -> None:
     people, cells, caps = instance(70_000, 2_000, 1929)
     result = select(people, cells, targets=BOOK.targets, factory_quotas=caps)
     assert result.status is Status.OPTIMAL
     assert result.certificate.gap is not None
     assert result.certificate.gap < 1e-9
-    assert result.certificate.seconds < 20  # about 1 s on the project's 2-core machine
     assert result.selected.height == result.places
 
 

@@ -18,15 +18,78 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cadre import record
+from cadre.cli.cmd_selection import quotas_1929
 from cadre.cli.console import console, fail, save, show_frame
 from cadre.cli.inputs import campaign_schema
 from cadre.cli.record_cmd import check_summary
 from cadre.engine.analytics import composition
+from cadre.engine.certificate import Certificate
+from cadre.engine.distribution import (
+    MIN_GROUP_1929,
+    Distribution,
+    DistributionParams,
+    distribute,
+    floors_1929,
+    inputs_1929,
+    region_distances,
+)
 from cadre.engine.eligibility import evaluate
+from cadre.engine.placement import AssignmentResult, compile_instance, solve_assignment
 from cadre.engine.screening import LADDER_1929, Action, Role, Stage, initial_states
+from cadre.engine.selection import Selection, select
 from cadre.engine.validation import validate
 from cadre.io import load_rulebook
+from cadre.twin.posts import assign_destinations, sample_posts
 from cadre.twin.sample import committee_rejects, sample_volunteers
+
+
+def _distribute(selected: pl.DataFrame) -> Distribution:
+    """The origin-destination plan for the selected: the record's destinations, groups of 50, priorities."""
+    supply = selected.group_by("source_region").len().select(
+        pl.col("source_region").alias("region"), pl.col("len").cast(pl.Int64).alias("supply"))
+    inputs = inputs_1929(quotas=record.quotas(), plan=record.control_plan(), regions=record.regions())
+    # The record's 10,000 for the grain regions, and the groups of 50, are scaled to the size of the
+    # sample's cohort, so that a small sample is not made infeasible by figures meant for 26,380 workers.
+    scale = int(supply["supply"].sum()) / record.quota_total()
+    floor = round(record.observation("wholesale_districts_target") * scale)
+    params = DistributionParams(min_group=max(1, round(MIN_GROUP_1929 * min(1.0, scale))), floors=floors_1929(floor))
+    return distribute(supply, inputs.demand, params=params, distances=region_distances())
+
+
+def _certificate_line(name: str, cert: Certificate) -> str:
+    bound = "" if cert.bound is None else f", bound {cert.bound:,.1f}"
+    objective = "" if cert.objective is None else f", objective {cert.objective:,.1f}"
+    return f"[bold]{name}[/]: {cert.status.value}{objective}{bound} ({cert.solver}, {cert.seconds:.2f} s)"
+
+
+def _planning_report(selection: Selection, distribution: Distribution, placement: AssignmentResult | None,
+                     posts: pl.DataFrame | None) -> None:
+    console.rule("[bold]3. Planning: selection, distribution, placement")
+    console.print(_certificate_line("selection", selection.certificate))
+    show_frame(selection.targets.select("code", "bound", "share", "required", "count", "reached", "shortfall", "met"),
+               title="Cohort targets of the 1929 rulebook, over the selected", limit=None)
+    short = selection.fill.filter(pl.col("shortfall") > 0).sort("shortfall", descending=True)
+    console.print(f"control figures: {selection.places:,} places could be filled; "
+                  f"{short.height} region x union cells fall short of their quota")
+    for b in selection.certificate.binding[:8]:
+        console.print(f"  [yellow]-[/] {b.explanation}", highlight=False)
+    console.print(_certificate_line("distribution", distribution.certificate))
+    if distribution.ok:
+        pairs = distribution.pairs.sort("n", descending=True)
+        flows = pairs.group_by("from_region", maintain_order=True).agg(
+            pl.col("n").sum().alias("sent"),
+            pl.format("{} {}", pl.col("to_region"), pl.col("n")).str.join(", ").alias("destinations")).sort(
+            "sent", descending=True)
+        show_frame(flows, title=f"Where the selected go (groups of at least {distribution.params.min_group}; "
+                   f"{(distribution.stay_share or 0):.0%} stay in their own region)", limit=None)
+    for b in distribution.certificate.binding[:5]:
+        console.print(f"  [yellow]-[/] {b.explanation}", highlight=False)
+    if placement is not None and posts is not None:
+        console.print(_certificate_line("placement", placement.certificate))
+        placed = placement.assignment.join(posts.select("post_id", "post_type"), on="post_id")
+        show_frame(placed.group_by("post_type").len().sort("len", descending=True).rename({"len": "workers"}),
+                   title="Posts taken on arrival (a drawn set of posts; see cadre.twin.posts)", limit=None)
+
 
 TIER_ROLES = (Role.PARTY_CELL, Role.FACTORY_COMMITTEE, Role.REGIONAL_UNION, Role.REGIONAL_COUNCIL)
 TIER_DAYS = (date(1929, 12, 12), date(1929, 12, 20), date(1929, 12, 28), date(1930, 1, 8))
@@ -71,7 +134,7 @@ def demo(
     timings: dict[str, float] = {}
     with Progress(TextColumn("{task.description:<34}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console) as progress:
-        steps = progress.add_task("campaign", total=4 + len(TIER_ROLES) + 1)
+        steps = progress.add_task("campaign", total=4 + len(TIER_ROLES) + 3)
 
         def step(name: str, started: float) -> None:
             timings[name] = time.perf_counter() - started
@@ -117,17 +180,34 @@ def demo(
         t = time.perf_counter()
         approved = states.get_column("stage") == Stage.APPROVED.value
         cut = committee_rejects(eligible, quality, len(TIER_ROLES), rng=rng) & approved.to_numpy()
-        final = LADDER_1929.apply_batch(
-            states.filter(approved),
-            pl.Series(np.where(cut, Action.OVERRIDE_REJECT.value, Action.SELECT.value)).filter(approved),
-            role=Role.REGIONAL_PARTY, as_of=FINAL_DAY,
-            reason=pl.Series(np.where(cut, first_reason.to_numpy(), "final selection")).filter(approved),
+        vetted = LADDER_1929.apply_batch(
+            states.filter(approved & pl.Series(cut)), Action.OVERRIDE_REJECT, role=Role.REGIONAL_PARTY,
+            as_of=FINAL_DAY, reason=pl.Series(first_reason.to_numpy()[cut & approved.to_numpy()]),
         )
-        states = pl.concat([states.filter(~approved), final.states]).sort("person_id")
+        states = pl.concat([states.filter(~(approved & pl.Series(cut))), vetted.states]).sort("person_id")
+        logs.append(vetted.log)
+        pool = files.join(states.filter(pl.col("stage") == Stage.APPROVED.value).select("person_id"), on="person_id")
+        selection = select(pool, quotas_1929(pool), targets=book.targets)
+        chosen = states.get_column("person_id").is_in(selection.selected.get_column("person_id").implode())
+        final = LADDER_1929.apply_batch(states.filter(chosen), Action.SELECT, role=Role.REGIONAL_PARTY,
+                                        as_of=FINAL_DAY, reason="final selection: control figures and cohort targets")
+        states = pl.concat([states.filter(~chosen), final.states]).sort("person_id")
         logs.append(final.log)
-        funnel.append(("selected by the regional party committee",
-                       final.log.filter(pl.col("action") == Action.SELECT.value).height))
-        step("final selection", t)
+        funnel.append(("approved by the regional party committee", pool.height))
+        funnel.append(("selected to fill the control figures", final.log.height))
+        step("final selection (optimizer)", t)
+
+        t = time.perf_counter()
+        selected = files.join(selection.selected.select("person_id"), on="person_id")
+        distribution = _distribute(selected)
+        step("distribution plan (optimizer)", t)
+        t = time.perf_counter()
+        placement = None
+        if distribution.ok:
+            travelling = assign_destinations(selected, distribution.pairs)
+            posts, arcs = sample_posts(travelling, rng=rng)
+            placement = solve_assignment(compile_instance(arcs, posts, travelling.select("person_id")))
+        step("placement in posts (optimizer)", t)
 
     decisions = pl.concat(logs)
     console.print(f"screened {files.height:,} personal files against {book.ref} in "
@@ -140,12 +220,12 @@ def demo(
     show_frame(eligibility.reason_counts().sort("failed", descending=True)
                .select("code", "failed", "failed_alone", (pl.col("share") * 100).round(1).alias("% of files")),
                title="Why files fail the 1929 criteria (a file can fail several)", limit=None)
-    selected = files.join(states.filter(pl.col("stage") == Stage.SELECTED.value).select("person_id"), on="person_id")
     ours = composition(selected).select("measure", "category", pl.col("percent").round(1).alias("sample (selected)"))
     show_frame(record.composition().rename({"percent": "record 1930"}).join(
         ours, on=["measure", "category"], how="left", maintain_order="left"),
         title="Composition of the selected: the record beside the sample (the sample is synthetic, not calibrated)",
         limit=None)
+    _planning_report(selection, distribution, placement, posts if placement is not None else None)
     if out is not None:
         for name, frame in (("personal_files", files), ("eligibility", elig), ("decisions", decisions)):
             save(frame, out / f"{name}.parquet", say=False)
