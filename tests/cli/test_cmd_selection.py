@@ -13,8 +13,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from cadre.cli.cmd_selection import quotas_1929, select
+from cadre.cli.cmd_selection import select
 from cadre.io import read_table, write_table
+from cadre.twin.planning import quotas_1929
 from support import files, person
 
 app = typer.Typer()

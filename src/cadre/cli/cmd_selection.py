@@ -15,46 +15,19 @@ from pathlib import Path
 import polars as pl
 import typer
 
-from cadre import record
 from cadre.cli.console import console, fail, save, show_frame
 from cadre.cli.inputs import FILES_HELP, RULEBOOK_HELP, campaign_schema, load_files, rulebook_or_fail
 from cadre.engine.certificate import Status
 from cadre.engine.eligibility import evaluate
 from cadre.engine.rulebook import Rulebook
-from cadre.engine.schema import UNIONS_1929
-from cadre.engine.selection import Fill, Selection, SelectionInputError, SelectionParams, fit_quotas
+from cadre.engine.selection import Fill, Selection, SelectionInputError, SelectionParams
 from cadre.engine.selection import select as run_selection
 from cadre.io import TableError, read_table, write_text
+from cadre.twin.planning import quotas_1929
 
-__all__ = ["quotas_1929", "select"]
+__all__ = ["select"]
 
 _SHOWN_BINDINGS = 25
-
-
-def quotas_1929(candidates: pl.DataFrame) -> pl.DataFrame:
-    """The 1929 control figures as quotas per source region x union, fitted to the candidates.
-
-    The record gives quotas by region and by union only (:func:`cadre.record.quotas`). Its union axis has no
-    chemical quota ("other" is the unitemized rest), so "other" is split between chemical and other in
-    proportion to the candidates of each. The cells then follow the candidates: the seed of
-    :func:`fit_quotas` is the number of candidates per cell plus one, so that a cell without candidates keeps
-    a small share of its region's and union's quotas and shows up as a shortfall rather than vanishing.
-    """
-    by_region = record.quotas("region").select(pl.col("key").alias("source_region"), "quota")
-    unions = record.quotas("union").select(pl.col("key").alias("union"), "quota")
-    count = dict(candidates.group_by("union").len().iter_rows())
-    other = int(unions.filter(pl.col("union") == "other").item(0, "quota"))
-    chem, rest = count.get("chemical", 0) + 1, count.get("other", 0) + 1
-    chemical = round(other * chem / (chem + rest))
-    by_union = pl.concat([
-        unions.filter(pl.col("union") != "other"),
-        pl.DataFrame({"union": ["chemical", "other"], "quota": [chemical, other - chemical]},
-                     schema={"union": pl.String, "quota": pl.Int64}),
-    ])
-    grid = by_region.select("source_region").join(pl.DataFrame({"union": list(UNIONS_1929)}), how="cross")
-    seed = grid.join(candidates.group_by("source_region", "union").len(), on=["source_region", "union"], how="left")
-    seed = seed.select("source_region", "union", (pl.col("len").fill_null(0) + 1).cast(pl.Float64).alias("weight"))
-    return fit_quotas(by_region, by_union, seed=seed)
 
 
 def _read_counts(path: Path, key: list[str]) -> pl.DataFrame:

@@ -18,42 +18,21 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cadre import record
-from cadre.cli.cmd_selection import quotas_1929
 from cadre.cli.console import console, fail, save, show_frame
 from cadre.cli.inputs import campaign_schema
 from cadre.cli.record_cmd import check_summary
 from cadre.engine.analytics import composition
 from cadre.engine.certificate import Certificate
-from cadre.engine.distribution import (
-    MIN_GROUP_1929,
-    Distribution,
-    DistributionParams,
-    distribute,
-    floors_1929,
-    inputs_1929,
-    region_distances,
-)
+from cadre.engine.distribution import Distribution
 from cadre.engine.eligibility import evaluate
 from cadre.engine.placement import AssignmentResult, compile_instance, solve_assignment
 from cadre.engine.screening import LADDER_1929, Action, Role, Stage, initial_states
 from cadre.engine.selection import Selection, select
 from cadre.engine.validation import validate
 from cadre.io import load_rulebook
+from cadre.twin.planning import plan_distribution, quotas_1929
 from cadre.twin.posts import assign_destinations, sample_posts
 from cadre.twin.sample import committee_rejects, sample_volunteers
-
-
-def _distribute(selected: pl.DataFrame) -> Distribution:
-    """The origin-destination plan for the selected: the record's destinations, groups of 50, priorities."""
-    supply = selected.group_by("source_region").len().select(
-        pl.col("source_region").alias("region"), pl.col("len").cast(pl.Int64).alias("supply"))
-    inputs = inputs_1929(quotas=record.quotas(), plan=record.control_plan(), regions=record.regions())
-    # The record's 10,000 for the grain regions, and the groups of 50, are scaled to the size of the
-    # sample's cohort, so that a small sample is not made infeasible by figures meant for 26,380 workers.
-    scale = int(supply["supply"].sum()) / record.quota_total()
-    floor = round(record.observation("wholesale_districts_target") * scale)
-    params = DistributionParams(min_group=max(1, round(MIN_GROUP_1929 * min(1.0, scale))), floors=floors_1929(floor))
-    return distribute(supply, inputs.demand, params=params, distances=region_distances())
 
 
 def _certificate_line(name: str, cert: Certificate) -> str:
@@ -199,7 +178,7 @@ def demo(
 
         t = time.perf_counter()
         selected = files.join(selection.selected.select("person_id"), on="person_id")
-        distribution = _distribute(selected)
+        distribution = plan_distribution(selected)
         step("distribution plan (optimizer)", t)
         t = time.perf_counter()
         placement = None

@@ -19,7 +19,7 @@ import polars as pl
 from cadre import record
 from cadre.engine.schema import UNIONS_1929
 
-__all__ = ["UNION_TILT", "sample_volunteers"]
+__all__ = ["TIER_REJECTION", "UNION_TILT", "committee_rejects", "draw_files", "sample_volunteers"]
 
 # Assumed union mix of volunteers by region where the record names a regional character (SYSTEM.md §4:
 # metalworker-heavy Leningrad and Urals, textile Ivanovo and Moscow, mining in Ukraine); other regions
@@ -61,13 +61,32 @@ def sample_volunteers(n: int, *, rng: np.random.Generator) -> pl.DataFrame:
         tilt = UNION_TILT.get(str(reg), national)
         p = np.array([tilt.get(u, 0.0) for u in UNIONS_1929])
         union[mask] = rng.choice(unions, size=int(mask.sum()), p=p / p.sum())
+    factory = np.array([f"{r}-{un[:3].upper()}-{k:03d}" for r, un, k in
+                        zip(region, union, np.minimum(rng.zipf(1.6, n), 400), strict=True)])
+    declared = np.datetime64(_DECLARATION_START, "D") + rng.integers(0, _DECLARATION_DAYS, n)
+    mobilizable = rng.random(n) < np.where(region == "MOS", 0.20, 0.08)
+    return draw_files(region, union.astype(str), factory, declared, mobilizable, rng=rng)
 
+
+def draw_files(
+    region: np.ndarray, union: np.ndarray, factory: np.ndarray, declared: np.ndarray, mobilized: np.ndarray,
+    *, rng: np.random.Generator, first_id: int = 1, force_party: np.ndarray | None = None,
+) -> pl.DataFrame:
+    """Personal files for volunteers whose region, union, factory and declaration date are given.
+
+    ``mobilized`` marks those who were mobilized rather than volunteered; only party and Komsomol members
+    can be (SYSTEM.md §3.3), so the mark is dropped for anyone drawn non-party; ``force_party`` makes the
+    marked rows party members.
+    """
+    n = region.size
     textile = union == "textile"
     metal = union == "metalworkers"
     female = rng.random(n) < np.where(textile, 0.30, 0.05)
     u = rng.random(n)
     p_party = np.where(metal, 0.62, np.where(textile, 0.45, 0.55)) * np.where(female, 0.7, 1.0)
     party = np.where(u < p_party, "party", np.where(u < p_party + 0.10, "komsomol", "nonparty"))
+    if force_party is not None:  # mobilization reached party members (SYSTEM.md §3.3)
+        party = np.where(force_party, "party", party)
     komsomol = party == "komsomol"
     age = np.where(komsomol, rng.integers(18, 27, n), np.clip(rng.normal(30, 6.5, n), 18, 62)).astype(int)
     years = np.minimum(age - 14, rng.gamma(2.2, 6.0, n)).clip(0, None).round(1)
@@ -87,18 +106,15 @@ def sample_volunteers(n: int, *, rng: np.random.Generator) -> pl.DataFrame:
     health = rng.choice(np.array(["fit", "limited", "unfit"]), size=n, p=[0.88, 0.08, 0.04])
     education = rng.choice(np.array(["illiterate", "literate", "primary", "secondary", "higher"]),
                            size=n, p=[0.03, 0.37, 0.45, 0.14, 0.01])
-    mobilized = (party != "nonparty") & (rng.random(n) < np.where(region == "MOS", 0.20, 0.08))
+    mobilized = mobilized & (party != "nonparty")
     ref_draw = rng.random(n)
     reference = np.where(ref_draw < 0.03, "none",
                          np.where((party == "party") & (ref_draw < 0.97), "party_cell", "factory_committee"))
-    declared = np.datetime64(_DECLARATION_START, "D") + rng.integers(0, _DECLARATION_DAYS, n)
-    factory = [f"{r}-{un[:3].upper()}-{k:03d}" for r, un, k in
-               zip(region, union, np.minimum(rng.zipf(1.6, n), 400), strict=True)]
 
     return pl.DataFrame({
-        "person_id": [f"V{i:06d}" for i in range(1, n + 1)],
+        "person_id": [f"V{i:06d}" for i in range(first_id, first_id + n)],
         "source_region": region.tolist(),
-        "factory_id": factory,
+        "factory_id": factory.tolist(),
         "union": union.tolist(),
         "sex": np.where(female, "female", "male").tolist(),
         "age": age.tolist(),
