@@ -9,7 +9,6 @@ the outcome beside the record.
 from __future__ import annotations
 
 import time
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +25,13 @@ from cadre.engine.certificate import Certificate
 from cadre.engine.distribution import Distribution
 from cadre.engine.eligibility import evaluate
 from cadre.engine.placement import AssignmentResult, compile_instance, solve_assignment
-from cadre.engine.screening import LADDER_1929, Action, Role, Stage, initial_states
-from cadre.engine.selection import Selection, select
+from cadre.engine.selection import Selection
 from cadre.engine.validation import validate
 from cadre.io import load_rulebook
-from cadre.twin.planning import plan_distribution, quotas_1929
+from cadre.twin.planning import plan_distribution
 from cadre.twin.posts import assign_destinations, sample_posts
-from cadre.twin.sample import committee_rejects, sample_volunteers
+from cadre.twin.sample import TIER_REJECTION, sample_volunteers
+from cadre.twin.screening import screen_and_select
 
 
 def _certificate_line(name: str, cert: Certificate) -> str:
@@ -70,9 +69,6 @@ def _planning_report(selection: Selection, distribution: Distribution, placement
                    title="Posts taken on arrival (a drawn set of posts; see cadre.twin.posts)", limit=None)
 
 
-TIER_ROLES = (Role.PARTY_CELL, Role.FACTORY_COMMITTEE, Role.REGIONAL_UNION, Role.REGIONAL_COUNCIL)
-TIER_DAYS = (date(1929, 12, 12), date(1929, 12, 20), date(1929, 12, 28), date(1930, 1, 8))
-FINAL_DAY = date(1930, 1, 24)  # after 22 January 1930: the regional party committee selects
 
 
 def _record_tables() -> None:
@@ -113,7 +109,7 @@ def demo(
     timings: dict[str, float] = {}
     with Progress(TextColumn("{task.description:<34}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console) as progress:
-        steps = progress.add_task("campaign", total=4 + len(TIER_ROLES) + 3)
+        steps = progress.add_task("campaign", total=12)
 
         def step(name: str, started: float) -> None:
             timings[name] = time.perf_counter() - started
@@ -132,49 +128,11 @@ def demo(
         eligibility = evaluate(files, book)
         step(f"screen against {book.id}", t)
         elig = eligibility.frame
-        eligible = elig.get_column("eligible").to_numpy()
-        first_reason = elig.get_column("reasons").list.first().fill_null("committee_judgement")
-        quality = files.get_column("quality").to_numpy()
 
         t = time.perf_counter()
-        submitted = LADDER_1929.apply_batch(initial_states(files.get_column("person_id")), Action.SUBMIT,
-                                            role=Role.VOLUNTEER, as_of=TIER_DAYS[0], reason="declaration")
-        states = submitted.states
-        step("submit declarations", t)
-        funnel = [("declared", files.height)]
-        logs = [submitted.log]
-        for tier, (role, day) in enumerate(zip(TIER_ROLES, TIER_DAYS, strict=True)):
-            t = time.perf_counter()
-            waiting = states.get_column("stage") == LADDER_1929.tiers[tier].stage.value
-            reject = committee_rejects(eligible, quality, tier, rng=rng) & waiting.to_numpy()
-            action = pl.Series(np.where(reject, Action.REJECT.value, Action.APPROVE.value))
-            reason = pl.Series(np.where(reject, first_reason.to_numpy(), "meets the criteria"))
-            result = LADDER_1929.apply_batch(states.filter(waiting), action.filter(waiting), role=role, as_of=day,
-                                             reason=reason.filter(waiting))
-            states = pl.concat([states.filter(~waiting), result.states]).sort("person_id")
-            logs.append(result.log)
-            passed = result.log.filter(pl.col("action") == Action.APPROVE.value).height
-            funnel.append((f"passed tier {tier + 1}: {LADDER_1929.tiers[tier].name}", passed))
-            step(f"tier {tier + 1}: {role.value}", t)
-        t = time.perf_counter()
-        approved = states.get_column("stage") == Stage.APPROVED.value
-        cut = committee_rejects(eligible, quality, len(TIER_ROLES), rng=rng) & approved.to_numpy()
-        vetted = LADDER_1929.apply_batch(
-            states.filter(approved & pl.Series(cut)), Action.OVERRIDE_REJECT, role=Role.REGIONAL_PARTY,
-            as_of=FINAL_DAY, reason=pl.Series(first_reason.to_numpy()[cut & approved.to_numpy()]),
-        )
-        states = pl.concat([states.filter(~(approved & pl.Series(cut))), vetted.states]).sort("person_id")
-        logs.append(vetted.log)
-        pool = files.join(states.filter(pl.col("stage") == Stage.APPROVED.value).select("person_id"), on="person_id")
-        selection = select(pool, quotas_1929(pool), targets=book.targets)
-        chosen = states.get_column("person_id").is_in(selection.selected.get_column("person_id").implode())
-        final = LADDER_1929.apply_batch(states.filter(chosen), Action.SELECT, role=Role.REGIONAL_PARTY,
-                                        as_of=FINAL_DAY, reason="final selection: control figures and cohort targets")
-        states = pl.concat([states.filter(~chosen), final.states]).sort("person_id")
-        logs.append(final.log)
-        funnel.append(("approved by the regional party committee", pool.height))
-        funnel.append(("selected to fill the control figures", final.log.height))
-        step("final selection (optimizer)", t)
+        screened = screen_and_select(files, eligibility, cuts=TIER_REJECTION, targets=book.targets, rng=rng,
+                                     progress=lambda name: step(name, t))
+        selection, funnel, decisions = screened.selection, screened.funnel, screened.log
 
         t = time.perf_counter()
         selected = files.join(selection.selected.select("person_id"), on="person_id")
@@ -188,7 +146,6 @@ def demo(
             placement = solve_assignment(compile_instance(arcs, posts, travelling.select("person_id")))
         step("placement in posts (optimizer)", t)
 
-    decisions = pl.concat(logs)
     console.print(f"screened {files.height:,} personal files against {book.ref} in "
                   f"[bold]{timings[f'screen against {book.id}'] * 1000:.0f} ms[/] "
                   f"(validation {timings['validate personal files'] * 1000:.0f} ms); "

@@ -19,7 +19,7 @@ import polars as pl
 from cadre import record
 from cadre.engine.schema import UNIONS_1929
 
-__all__ = ["TIER_REJECTION", "UNION_TILT", "committee_rejects", "draw_files", "sample_volunteers"]
+__all__ = ["TIER_REJECTION", "UNION_TILT", "draw_files", "sample_volunteers"]
 
 # Assumed union mix of volunteers by region where the record names a regional character (SYSTEM.md §4:
 # metalworker-heavy Leningrad and Urals, textile Ivanovo and Moscow, mining in Ukraine); other regions
@@ -139,7 +139,8 @@ def draw_files(
     })
 
 
-# Assumed chances that a tier turns a file down, (if the file fails a criterion, if it meets them all).
+# Assumed chances that a tier turns a file down, (if the file fails a criterion, if it meets them all),
+# for the demo's sample campaign (the twin reads its own from the scenario).
 # SYSTEM.md §3.4: factories pushed the unsuitable forward, upper tiers caught most of them, and committees
 # cut eligible candidates too (quotas; their own judgement of quality). Not calibrated: the twin fits these.
 TIER_REJECTION: tuple[tuple[float, float], ...] = (
@@ -149,10 +150,3 @@ TIER_REJECTION: tuple[tuple[float, float], ...] = (
     (0.50, 0.03),  # tier 4: regional council
     (0.80, 0.00),  # final selection: the regional party committee
 )
-
-
-def committee_rejects(eligible: np.ndarray, quality: np.ndarray, tier: int, *, rng: np.random.Generator) -> np.ndarray:
-    """Which files a tier turns down: a Bernoulli draw per file, lower quality cut more often."""
-    p_bad, p_good = TIER_REJECTION[tier]
-    p = np.where(eligible, p_good * 2 * (1 - quality), p_bad)
-    return rng.random(eligible.size) < p
