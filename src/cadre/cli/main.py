@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from cadre import __version__
-from cadre.cli import demo, engine_cmd, record_cmd
+from cadre.cli import demo, engine_cmd, record_cmd, twin_cmd
 
 app = typer.Typer(
     name="cadre",
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 app.add_typer(record_cmd.app, name="record")
 app.add_typer(engine_cmd.app, name="engine")
+app.add_typer(twin_cmd.app, name="twin")
 app.command("demo")(demo.demo)
 
 

@@ -42,6 +42,8 @@ _LIST: tuple[Parameter, ...] = (
     _P(name="terms_announced", group="recruitment", kind="date", meaning="terms of service published: missing information held volunteers back"),
     _P(name="uninformed_hazard", group="recruitment", kind="float", low=0, high=1,
        meaning="declaration hazard before the terms are known, as a share of the informed one"),
+    _P(name="hesitation_dropout", group="recruitment", kind="float", low=0, high=1,
+       meaning="share of the still-undeclared willing who give up on a day while the terms are unknown"),
     _P(name="daily_hazard", group="recruitment", kind="float", low=0, high=1,
        meaning="share of the still-undeclared willing who declare on a day, once informed"),
     _P(name="recruitment_end", group="recruitment", kind="date", meaning="recruitment finished in most areas late December to mid-January"),

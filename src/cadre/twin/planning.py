@@ -63,14 +63,18 @@ def plan_distribution(selected: pl.DataFrame) -> Distribution:
     """The origin-destination plan for a selected cohort: the record's destinations, groups, priorities.
 
     The record's 10,000 for the grain regions, and its groups of 50, are scaled to the size of the cohort, so
-    that a small run is not made infeasible by figures meant for 26,380 workers.
+    that a small run is not made infeasible by figures meant for 26,380 workers; no group is required to be
+    larger than the smallest region's contingent.
     """
     supply = selected.group_by("source_region").len().select(
         pl.col("source_region").alias("region"), pl.col("len").cast(pl.Int64).alias("supply"))
     inputs = inputs_1929(quotas=record.quotas(), plan=record.control_plan(), regions=record.regions())
     scale = int(supply["supply"].sum()) / record.quota_total()
     floor = round(record.observation("wholesale_districts_target") * scale)
-    params = DistributionParams(min_group=max(1, round(MIN_GROUP_1929 * min(1.0, scale))), floors=floors_1929(floor))
+    # A region that sends fewer workers than a group still sends them, as one group.
+    smallest = int(supply.get_column("supply").min() or 1)  # type: ignore[arg-type]
+    group = min(max(1, round(MIN_GROUP_1929 * min(1.0, scale))), smallest)
+    params = DistributionParams(min_group=group, floors=floors_1929(floor))
     return distribute(supply, inputs.demand, params=params, distances=region_distances())
 
 

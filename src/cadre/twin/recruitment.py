@@ -62,9 +62,12 @@ def recruit(scn: Scenario, *, scale: float, rng: np.random.Generator) -> pl.Data
     declared = np.zeros((days, remaining.size), dtype=np.int64)
     for d in range(days):
         day = launch + dt.timedelta(days=d)
-        hazard = scn["daily_hazard"] * (1.0 if day >= scn["terms_announced"] else scn["uninformed_hazard"])
+        informed = day >= scn["terms_announced"]
+        hazard = scn["daily_hazard"] * (1.0 if informed else scn["uninformed_hazard"])
         declared[d] = rng.binomial(remaining, hazard)
         remaining -= declared[d]
+        if not informed:  # missing information: some of the willing give up waiting for it
+            remaining -= rng.binomial(remaining, scn["hesitation_dropout"])
 
     # Intervention: a region behind its quota mobilizes party members to fill part of the gap.
     region = factories.get_column("region").to_numpy()

@@ -90,20 +90,24 @@ def draw_files(
     komsomol = party == "komsomol"
     age = np.where(komsomol, rng.integers(18, 27, n), np.clip(rng.normal(30, 6.5, n), 18, 62)).astype(int)
     years = np.minimum(age - 14, rng.gamma(2.2, 6.0, n)).clip(0, None).round(1)
-    skill = np.clip(np.round(rng.normal(np.where(metal, 5.2, 4.3), 1.4, n)), 1, 8).astype(int)
+    # Volunteers were mostly skilled, cadre workers (SYSTEM.md §4): assumed grades around 5 to 6.
+    skill = np.clip(np.round(rng.normal(np.where(metal, 5.8, 5.0), 1.3, n)), 1, 8).astype(int)
     joined = np.where(party != "nonparty", np.clip(1929 - rng.integers(0, 12, n), 1929 - age + 14, 1929), 0)
 
     tie_draw = rng.random(n)
-    tie_p = np.where(textile, 0.38, 0.22)
+    # A quarter of the work force was tied to the land (observations tied_to_land_share); those workers
+    # volunteered less, so fewer volunteers are (an assumption).
+    tie_p = np.where(textile, 0.25, 0.12)
     ties = np.where(tie_draw >= tie_p, "none",
                     rng.choice(np.array(["family", "farm", "commuter", "recent_arrival"]), size=n))
     roles_pool = np.array(["factory_committee", "shop_bureau", "shock_worker", "union_work", "party_work",
                            "patronage_brigade", "worker_correspondent"])
-    has_role = rng.random((n, roles_pool.size)) < np.array([0.10, 0.10, 0.25, 0.15, 0.12, 0.08, 0.04])
+    # Activists were a large share of volunteers (observations activists_among_volunteers_putilov: 0.45).
+    has_role = rng.random((n, roles_pool.size)) < np.array([0.12, 0.12, 0.30, 0.30, 0.12, 0.10, 0.04])
     has_role[:, 4] &= party == "party"
     roles = [";".join(roles_pool[row]) for row in has_role]
 
-    health = rng.choice(np.array(["fit", "limited", "unfit"]), size=n, p=[0.88, 0.08, 0.04])
+    health = rng.choice(np.array(["fit", "limited", "unfit"]), size=n, p=[0.92, 0.05, 0.03])
     education = rng.choice(np.array(["illiterate", "literate", "primary", "secondary", "higher"]),
                            size=n, p=[0.03, 0.37, 0.45, 0.14, 0.01])
     mobilized = mobilized & (party != "nonparty")

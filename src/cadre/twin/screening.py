@@ -19,7 +19,7 @@ import polars as pl
 from cadre.engine.eligibility import Eligibility
 from cadre.engine.rulebook import Target
 from cadre.engine.screening import LADDER_1929, Action, Role, Stage, initial_states
-from cadre.engine.selection import Selection, select
+from cadre.engine.selection import Fill, Selection, SelectionParams, select
 from cadre.twin.planning import quotas_1929
 
 __all__ = ["TIER_DAYS", "Screened", "screen_and_select"]
@@ -84,7 +84,9 @@ def screen_and_select(
     states = _decide(states, cut, np.full(order.height, Action.OVERRIDE_REJECT.value), reason_if_cut,
                      Role.REGIONAL_PARTY, FINAL_DAY, logs)
     pool = order.join(states.filter(pl.col("stage") == Stage.APPROVED.value).select("person_id"), on="person_id")
-    selection = select(pool, quotas_1929(pool, scale=scale), targets=targets)
+    # HARD_FIRST: a hard target (the women-hard counterfactual) leaves places empty rather than failing.
+    selection = select(pool, quotas_1929(pool, scale=scale), targets=targets,
+                       params=SelectionParams(fill=Fill.HARD_FIRST))
     chosen = states.get_column("person_id").is_in(selection.selected.get_column("person_id").implode()).to_numpy()
     states = _decide(states, chosen, np.full(order.height, Action.SELECT.value),
                      np.full(order.height, "final selection: control figures and cohort targets"),

@@ -1,0 +1,157 @@
+"""`cadre twin ...`: run the digital twin, compare it with the record, and write its report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cadre.cli.console import console, fail, show_frame
+from cadre.io import write_text
+from cadre.twin.contract import validate_document
+from cadre.twin.parameters import PARAMETERS
+from cadre.twin.replay import Document, run_ensemble
+from cadre.twin.report import render_report
+from cadre.twin.scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
+from cadre.twin.targets import compare, targets
+
+app = typer.Typer(help="The digital twin: replay the 1929-1933 campaign, compare it with the record, ask what if.",
+                  no_args_is_help=True)
+
+SCENARIO_HELP = f"A scenario file (.toml) or a bundled one ({', '.join(bundled_scenarios())})."
+
+
+def _scenario(name: str) -> Scenario:
+    try:
+        return load_scenario(name)
+    except FileNotFoundError as e:
+        fail(str(e))
+    except ScenarioError as e:
+        fail(f"scenario {e.source} has {len(e.problems)} problem(s):\n  " + "\n  ".join(e.problems))
+
+
+def _run(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: int) -> Document:
+    with Progress(TextColumn(f"{scn.id:<18}"), BarColumn(), MofNCompleteColumn(), TextColumn("replicates"),
+                  TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("twin", total=replicates)
+        document, _ = run_ensemble(scn, seed=seed, replicates=replicates, scale=scale, workers=workers,
+                                   progress=lambda done: progress.update(task, completed=done))
+    return document
+
+
+def _comparison(document: Document, scale: float) -> pl.DataFrame:
+    """Model beside the record; counts of people in the record are scaled to the run's share of the work force."""
+    people = pl.col("unit") == "people"
+    scaled = targets().with_columns(
+        pl.when(people).then(pl.col("record_low") * scale).otherwise(pl.col("record_low")).alias("record_low"),
+        pl.when(people).then(pl.col("record_high") * scale).otherwise(pl.col("record_high")).alias("record_high"),
+    )
+    return compare(document, scaled)
+
+
+def _comparison_table(document: Document, scale: float) -> pl.DataFrame:
+    table = _comparison(document, scale).filter(pl.col("role") != "input")
+    return table.select("target_id", "unit", pl.col("record_value").alias("record"), "model",
+                        pl.col("model_p5").alias("p5"), pl.col("model_p95").alias("p95"), "record_in_ci90")
+
+
+def _read_documents(paths: list[Path]) -> list[Document]:
+    documents = []
+    for path in paths:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as e:
+            fail(f"{path}: not a readable JSON document: {e}")
+        problems = validate_document(doc)
+        if problems:
+            fail(f"{path}: not a twin output document ({len(problems)} problem(s)):\n  " + "\n  ".join(problems[:20]))
+        documents.append(doc)
+    return documents
+
+
+@app.command("scenarios")
+def scenarios_cmd() -> None:
+    """List the bundled scenarios and what each changes from the historical replay."""
+    base = load_scenario("ussr-1929")
+    rows = []
+    for name in bundled_scenarios():
+        scn = load_scenario(name)
+        changed = ", ".join(f"{k} = {v}" for k, (_, v) in scn.changed_from(base).items())
+        rows.append({"scenario": name, "title": scn.title, "changes": changed or "(the historical replay)"})
+    show_frame(pl.DataFrame(rows), title="Scenarios", limit=None)
+
+
+@app.command("parameters")
+def parameters_cmd(scenario: str = typer.Option("ussr-1929", "--scenario", "-s", help=SCENARIO_HELP)) -> None:
+    """Every parameter of a scenario: value, source and why."""
+    scn = _scenario(scenario)
+    rows = [{"group": p.group, "parameter": name, "value": str(scn.values[name]), "source": scn.sources[name],
+             "note": scn.notes[name]} for name, p in PARAMETERS.items()]
+    show_frame(pl.DataFrame(rows), title=f"Parameters of {scn.id}", limit=None)
+
+
+@app.command("run")
+def run_cmd(
+    scenario: str = typer.Option("ussr-1929", "--scenario", "-s", help=SCENARIO_HELP),
+    seed: int = typer.Option(1929, "--seed", help="Seed of the experiment (each replicate gets its own stream)."),
+    replicates: int = typer.Option(1, "--replicates", "-n", min=1, max=10_000, help="Replicates to run."),
+    scale: float = typer.Option(1.0, "--scale", min=0.01, max=1.0, help="Share of the full work force to simulate."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Local processes for the replicates."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the output document (SYSTEM.md §6) here."),
+    report: Path | None = typer.Option(None, "--report", help="Also write the HTML report here."),
+) -> None:
+    """Run the twin and write its output document: counts, shares and dates as SYSTEM.md §6 defines them."""
+    scn = _scenario(scenario)
+    document = _run(scn, seed=seed, replicates=replicates, scale=scale, workers=workers)
+    problems = validate_document(document)
+    if problems:
+        fail("the run's document breaks the output contract (a bug):\n  " + "\n  ".join(problems[:20]))
+    if json_out is not None:
+        write_text(json.dumps(document, indent=1), json_out)
+        console.print(f"wrote {json_out}")
+    if report is not None:
+        write_text(render_report([document], comparison=_comparison(document, scale)), report)
+        console.print(f"wrote {report}")
+    show_frame(_comparison_table(document, scale),
+               title=f"{scn.id}: model beside the record (record counts scaled by {scale:g})", limit=None)
+
+
+@app.command("validate")
+def validate_cmd(
+    scenario: str = typer.Option("ussr-1929", "--scenario", "-s", help=SCENARIO_HELP),
+    seed: int = typer.Option(1929, "--seed"),
+    replicates: int = typer.Option(10, "--replicates", "-n", min=2, max=10_000),
+    scale: float = typer.Option(1.0, "--scale", min=0.01, max=1.0),
+    workers: int = typer.Option(1, "--workers", min=1, max=64),
+    from_json: Path | None = typer.Option(None, "--from", help="Compare a document already written instead."),
+) -> None:
+    """Model versus record for every calibration target, with the replicates' 90% interval."""
+    document = (_read_documents([from_json])[0] if from_json is not None
+                else _run(_scenario(scenario), seed=seed, replicates=replicates, scale=scale, workers=workers))
+    table = _comparison_table(document, 1.0 if from_json is not None else scale)
+    show_frame(table, title="Model versus record (record_in_ci90: the record lies in the 90% interval)", limit=None)
+    if "record_in_ci90" in table.columns:
+        inside = table.get_column("record_in_ci90").drop_nulls()
+        console.print(f"{int(inside.sum())} of {inside.len()} record figures lie in the model's 90% interval")
+
+
+@app.command("report")
+def report_cmd(
+    out: Path = typer.Option(..., "--out", "-o", help="Where to write the HTML report."),
+    from_json: list[Path] = typer.Option([], "--from", help="Output documents to show (repeat for scenarios)."),
+    scenario: list[str] = typer.Option([], "--scenario", "-s", help="Run these scenarios and show them side by side."),
+    seed: int = typer.Option(1929, "--seed"),
+    replicates: int = typer.Option(1, "--replicates", "-n", min=1, max=10_000),
+    scale: float = typer.Option(1.0, "--scale", min=0.01, max=1.0),
+    workers: int = typer.Option(1, "--workers", min=1, max=64),
+) -> None:
+    """Write a self-contained HTML report (charts and the model-versus-record table)."""
+    documents: list[dict[str, Any]] = _read_documents(from_json)
+    for name in scenario or ([] if from_json else ["ussr-1929"]):
+        documents.append(_run(_scenario(name), seed=seed, replicates=replicates, scale=scale, workers=workers))
+    write_text(render_report(documents, comparison=_comparison(documents[0], 1.0 if from_json else scale)), out)
+    console.print(f"wrote {out} ({len(documents)} scenario(s))")

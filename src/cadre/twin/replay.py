@@ -1,0 +1,116 @@
+"""A twin run: one replicate of the whole campaign, and ensembles of replicates on a process pool.
+
+One replicate draws the work force and its volunteers, screens and selects them through the engine's
+ladder and selection optimizer, plans the distribution with the engine's optimizer, deploys and places the
+workers (the engine's placement), follows them through field service to January 1933, and hands the
+tables to the output contract. Randomness: one ``SeedSequence`` per experiment, one spawned stream per
+replicate, so a replicate's result does not depend on how many workers run the ensemble.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from cadre import record
+from cadre.engine.eligibility import evaluate
+from cadre.engine.schema import personal_file_schema
+from cadre.engine.validation import validate
+from cadre.io import load_rulebook
+from cadre.twin.contract import RunTables, aggregate, build_document
+from cadre.twin.deployment import deploy
+from cadre.twin.farms import coverage
+from cadre.twin.planning import plan_distribution, planned_flows
+from cadre.twin.posts import assign_destinations
+from cadre.twin.recruitment import recruit
+from cadre.twin.scenario import Scenario
+from cadre.twin.screening import screen_and_select
+from cadre.twin.service import serve
+
+__all__ = ["Document", "run_ensemble", "run_replicate"]
+
+Document = dict[str, Any]
+
+
+def _cuts(scn: Scenario) -> list[tuple[float, float]]:
+    factory = (scn["cut_unfit_factory"], scn["cut_fit_factory"])
+    region = (scn["cut_unfit_region"], scn["cut_fit_region"])
+    return [factory, factory, region, region, region]
+
+
+def run_replicate(scn: Scenario, *, seed: np.random.SeedSequence, scale: float,
+                  progress: Callable[[str], None] | None = None) -> RunTables:
+    """One replicate of the campaign under scenario ``scn`` (``scale`` = share of the full work force)."""
+    note = progress or (lambda _: None)
+    rng = np.random.default_rng(seed)
+    schema = personal_file_schema(regions=tuple(record.regions().get_column("code").to_list()))
+    book = load_rulebook("ussr-1929", schema)
+    targets = tuple(dataclasses.replace(t, hard=True) if t.code == "women" and scn["women_hard"] else t
+                    for t in book.targets)
+    raw = recruit(scn, scale=scale, rng=rng)
+    checked = validate(raw, schema)
+    if not checked.ok:
+        raise RuntimeError(f"the twin drew {checked.issues.height} invalid personal files: {checked.issues.head(3)}")
+    files = checked.clean
+    note("recruitment")
+    screened = screen_and_select(files, evaluate(files, book), cuts=_cuts(scn), targets=targets, rng=rng, scale=scale)
+    note("screening and selection")
+    selected = files.join(screened.selection.selected.select("person_id"), on="person_id")
+    distribution = plan_distribution(selected)
+    if not distribution.ok:
+        raise RuntimeError("no distribution plan: " + "; ".join(b.explanation for b in distribution.certificate.binding))
+    travelling = assign_destinations(selected, distribution.pairs)
+    note("distribution")
+    deployed = deploy(travelling, scn, rng=rng)
+    note("deployment and placement")
+    outcomes, spells = serve(deployed, scn, scale=scale, rng=rng)
+    cover = coverage(spells, travelling.select("person_id", "destination"), scn, scale=scale)
+    note("field service")
+    return RunTables(
+        volunteers=files.select("person_id", "source_region", "union", "declared_on"),
+        selected=selected,
+        planned_flows=planned_flows(scale=scale),
+        actual_flows=distribution.pairs,
+        arrivals=deployed.arrivals,
+        spells=spells,
+        outcomes=outcomes,
+        coverage=cover,
+    )
+
+
+def _one(args: tuple[Scenario, np.random.SeedSequence, float, int]) -> Document:
+    scn, seed, scale, entropy = args
+    tables = run_replicate(scn, seed=seed, scale=scale)
+    return build_document(tables, scenario=scn.id, seed=entropy)
+
+
+def run_ensemble(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: int = 1,
+                 progress: Callable[[int], None] | None = None) -> tuple[Document, list[Document]]:
+    """``replicates`` runs of ``scn``; returns the aggregated document (means and ci90) and each replicate's.
+
+    Each replicate gets its own stream spawned from ``SeedSequence(seed)``, so results are identical for
+    any ``workers``. With ``workers`` > 1 the replicates run on a local process pool.
+    """
+    streams = np.random.SeedSequence(seed).spawn(replicates)
+    jobs = [(scn, s, scale, seed) for s in streams]
+    documents: list[Document] = []
+    if workers <= 1 or replicates == 1:
+        for job in jobs:
+            documents.append(_one(job))
+            if progress:
+                progress(len(documents))
+    else:
+        # "spawn", not fork: polars' thread pool does not survive a fork (a forked child can deadlock).
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for doc in pool.map(_one, jobs):
+                documents.append(doc)
+                if progress:
+                    progress(len(documents))
+    combined = documents[0] if replicates == 1 else aggregate(documents)
+    return combined, documents
+
