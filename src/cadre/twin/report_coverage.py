@@ -24,7 +24,7 @@ from cadre.twin.report_base import (
     region_label,
     value,
 )
-from cadre.twin.report_recruitment import error_bars, hover_ci
+from cadre.twin.report_recruitment import error_bars, hover_ci, share_bars
 
 __all__ = ["coverage_chart", "farm_types_chart"]
 
@@ -155,18 +155,8 @@ def farm_types_chart(runs: Sequence[Run]) -> Chart:
             means = [value(run.doc, "farm_types", date, k) for k, _ in FARM_TYPES]
             cis = [interval(run.doc, "farm_types", date, k) for k, _ in FARM_TYPES]
             fig.add_trace(
-                go.Bar(
-                    x=names,
-                    y=means,
-                    name=f"{run.label} (model)",
-                    legendgroup=run.label,
-                    showlegend=col == 1,
-                    marker={"color": run.colour},
-                    offsetgroup=run.label,
-                    error_y=error_bars(means, cis),
-                    customdata=hover_ci(cis, share=True),
-                    hovertemplate=f"%{{x}}, {long_date(date)}: %{{y:.1%}}%{{customdata}}<extra>{run.label}</extra>",
-                ),
+                share_bars(run, names, means, cis, show_legend=col == 1,
+                           hover=f"%{{x}}, {long_date(date)}: %{{y:.1%}}%{{customdata}}<extra>{run.label}</extra>"),
                 row=1,
                 col=col,
             )

@@ -81,6 +81,23 @@ def error_bars(means: Sequence[float | None], cis: Sequence[tuple[float, float] 
         "width": 3,
     }
 
+def share_bars(run: Run, names: list[str], means: list[float | None], cis: list[tuple[float, float] | None],
+               *, show_legend: bool, hover: str) -> go.Bar:
+    """One scenario's bars of shares, with its 90% whiskers, grouped by scenario across panels."""
+    return go.Bar(
+        x=names,
+        y=means,
+        name=f"{run.label} (model)",
+        legendgroup=run.label,
+        showlegend=show_legend,
+        marker={"color": run.colour},
+        offsetgroup=run.label,
+        error_y=error_bars(means, cis),
+        customdata=hover_ci(cis, share=True),
+        hovertemplate=hover,
+    )
+
+
 
 def hover_ci(cis: Sequence[tuple[float, float] | None], share: bool = False) -> list[str]:
     """Hover text for each interval (``<br>90% interval: low to high``), or nothing."""
@@ -205,18 +222,8 @@ def composition_chart(runs: Sequence[Run]) -> Chart:
             means = [value(run.doc, "composition", "total", k) for k, _ in items]
             cis = [interval(run.doc, "composition", "total", k) for k, _ in items]
             fig.add_trace(
-                go.Bar(
-                    x=names,
-                    y=means,
-                    name=f"{run.label} (model)",
-                    legendgroup=run.label,
-                    showlegend=col == 1,
-                    marker={"color": run.colour},
-                    offsetgroup=run.label,
-                    error_y=error_bars(means, cis),
-                    customdata=hover_ci(cis, share=True),
-                    hovertemplate=f"{group}: %{{x}}<br>%{{y:.1%}}%{{customdata}}<extra>{run.label}</extra>",
-                ),
+                share_bars(run, names, means, cis, show_legend=col == 1,
+                           hover=f"{group}: %{{x}}<br>%{{y:.1%}}%{{customdata}}<extra>{run.label}</extra>"),
                 row=1,
                 col=col,
             )
