@@ -19,7 +19,7 @@ from cadre.engine.schema import UNIONS_1929
 from cadre.twin.sample import draw_files
 from cadre.twin.scenario import Scenario
 
-__all__ = ["recruit"]
+__all__ = ["declarations", "recruit"]
 
 _UNION_MIX = np.array([0.37, 0.16, 0.14, 0.10, 0.02, 0.21])  # the 1929 union quotas; chemical inside "other"
 
@@ -53,21 +53,31 @@ def _factories(scn: Scenario, scale: float, rng: np.random.Generator) -> pl.Data
     })
 
 
-def recruit(scn: Scenario, *, scale: float, rng: np.random.Generator) -> pl.DataFrame:
-    """Personal files of everyone who declared, with ``declared_on`` and ``recruitment`` set."""
-    factories = _factories(scn, scale, rng)
-    remaining = factories.get_column("willing").to_numpy().copy()
+def declarations(willing: np.ndarray, scn: Scenario, *, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Declarations per day (rows) and factory (columns), and the willing left undeclared at the end.
+
+    Each day the still-undeclared willing of a factory declare by one exact binomial draw (the mass is
+    exchangeable); before the terms are announced the hazard is lower and some give up waiting.
+    """
+    remaining = willing.astype(np.int64).copy()
     launch, end = scn["launch"], scn["recruitment_end"]
     days = (end - launch).days + 1
     declared = np.zeros((days, remaining.size), dtype=np.int64)
     for d in range(days):
-        day = launch + dt.timedelta(days=d)
-        informed = day >= scn["terms_announced"]
+        informed = launch + dt.timedelta(days=d) >= scn["terms_announced"]
         hazard = scn["daily_hazard"] * (1.0 if informed else scn["uninformed_hazard"])
         declared[d] = rng.binomial(remaining, hazard)
         remaining -= declared[d]
         if not informed:  # missing information: some of the willing give up waiting for it
             remaining -= rng.binomial(remaining, scn["hesitation_dropout"])
+    return declared, remaining
+
+
+def recruit(scn: Scenario, *, scale: float, rng: np.random.Generator) -> pl.DataFrame:
+    """Personal files of everyone who declared, with ``declared_on`` and ``recruitment`` set."""
+    factories = _factories(scn, scale, rng)
+    launch = scn["launch"]
+    declared, remaining = declarations(factories.get_column("willing").to_numpy(), scn, rng=rng)
 
     # Intervention: a region behind its quota mobilizes party members to fill part of the gap.
     region = factories.get_column("region").to_numpy()
