@@ -166,5 +166,6 @@ def demo(
         for name, frame in (("personal_files", files), ("eligibility", elig), ("decisions", decisions)):
             save(frame, out / f"{name}.parquet", say=False)
         console.print(f"wrote personal files, eligibility and {decisions.height:,} decisions to {out}/")
-    console.print("\nnext: [bold]cadre engine --help[/] (screen your own files), [bold]cadre record --help[/] "
-                  "(the historical record); see README.md")
+    console.print("\nnext: [bold]cadre engine --help[/] (screen, select, distribute and place your own campaign), "
+                  "[bold]cadre twin run --report twin.html[/] (replay 1929-1933 against the record), "
+                  "[bold]cadre record --help[/] (the historical record); see README.md")
