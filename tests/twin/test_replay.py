@@ -25,6 +25,7 @@ def test_same_seed_same_document_and_another_seed_another() -> None:
     assert check("ussr-1929", seed=3) != check("ussr-1929", seed=4)
 
 
+@pytest.mark.slow
 def test_replicates_are_the_same_whatever_the_number_of_workers() -> None:
     scn = load_scenario("ussr-1929")
     one, _ = run_ensemble(scn, seed=11, replicates=2, scale=SCALE, workers=1)
