@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 from typer.testing import CliRunner
 
 from cadre.cli.main import app
@@ -33,6 +34,19 @@ def test_run_writes_the_contract_and_the_report(tmp_path: Path) -> None:
     assert "<svg" in html.read_text() or "plotly" in html.read_text()
     check(["validate", "--from", str(out)], says=("selected_total", "Model versus record"))
     check(["report", "--from", str(out), "--out", str(tmp_path / "again.html")], says=("1 scenario(s)",))
+
+
+def test_run_exports_tables_for_the_workspace(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    check(["run", "--scale", "0.05", "--export", str(folder)], says=("Parquet",))
+    files = pl.read_parquet(folder / "personal_files.parquet")
+    decisions = pl.read_parquet(folder / "decisions.parquet")
+    outcomes = pl.read_parquet(folder / "outcomes.parquet")
+    assert set(decisions.get_column("person_id")) <= set(files.get_column("person_id"))
+    assert (decisions.get_column("reason").str.len_chars() > 0).all()
+    selected = files.filter(pl.col("stage") == "selected").get_column("person_id")
+    assert set(outcomes.get_column("person_id")) == set(selected)
+    assert {"spells.parquet", "placements.parquet"} <= {p.name for p in folder.iterdir()}
 
 
 def test_scenarios_and_parameters_are_listed() -> None:

@@ -6,15 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cadre.cli.console import console, fail, show_frame
+from cadre.cli.console import console, fail, save, show_frame
 from cadre.io import write_text
 from cadre.twin.contract import validate_document
 from cadre.twin.parameters import PARAMETERS
-from cadre.twin.replay import Document, run_ensemble
+from cadre.twin.replay import EXPORTS, Document, run_ensemble, run_replicate
 from cadre.twin.report import render_report
 from cadre.twin.scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
 from cadre.twin.targets import compare, targets
@@ -103,10 +104,19 @@ def run_cmd(
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Local processes for the replicates."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the output document (SYSTEM.md §6) here."),
     report: Path | None = typer.Option(None, "--report", help="Also write the HTML report here."),
+    export: Path | None = typer.Option(
+        None, "--export", help="Write the first replicate's personal files, decisions, placements, spells and "
+        "exits as Parquet tables into this folder (for the workspace to import)."),
 ) -> None:
     """Run the twin and write its output document: counts, shares and dates as SYSTEM.md §6 defines them."""
     scn = _scenario(scenario)
     document = _run(scn, seed=seed, replicates=replicates, scale=scale, workers=workers)
+    if export is not None:
+        # The first replicate again, from the same stream: the export matches the ensemble's first member.
+        first = run_replicate(scn, seed=np.random.SeedSequence(seed).spawn(replicates)[0], scale=scale)
+        for name in EXPORTS:
+            save(first.exports[name], export / f"{name}.parquet", say=False)
+        console.print(f"wrote {', '.join(EXPORTS)} (Parquet) to {export}/")
     problems = validate_document(document)
     if problems:
         fail("the run's document breaks the output contract (a bug):\n  " + "\n  ".join(problems[:20]))

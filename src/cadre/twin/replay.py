@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
+import polars as pl
 
 from cadre import record
 from cadre.engine.eligibility import evaluate
@@ -32,7 +33,7 @@ from cadre.twin.scenario import Scenario
 from cadre.twin.screening import screen_and_select
 from cadre.twin.service import serve
 
-__all__ = ["Document", "run_ensemble", "run_replicate"]
+__all__ = ["EXPORTS", "Document", "Replicate", "run_ensemble", "run_replicate"]
 
 Document = dict[str, Any]
 
@@ -43,8 +44,20 @@ def _cuts(scn: Scenario) -> list[tuple[float, float]]:
     return [factory, factory, region, region, region]
 
 
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Replicate:
+    """One replicate: the contract's tables, and the tables the workspace imports (:data:`EXPORTS`)."""
+
+    tables: RunTables
+    exports: dict[str, pl.DataFrame]
+
+
+#: What a replicate exports for the workspace, as Parquet files of these names.
+EXPORTS = ("personal_files", "decisions", "placements", "spells", "outcomes")
+
+
 def run_replicate(scn: Scenario, *, seed: np.random.SeedSequence, scale: float,
-                  progress: Callable[[str], None] | None = None) -> RunTables:
+                  progress: Callable[[str], None] | None = None) -> Replicate:
     """One replicate of the campaign under scenario ``scn`` (``scale`` = share of the full work force)."""
     note = progress or (lambda _: None)
     rng = np.random.default_rng(seed)
@@ -71,7 +84,7 @@ def run_replicate(scn: Scenario, *, seed: np.random.SeedSequence, scale: float,
     outcomes, spells = serve(deployed, scn, scale=scale, rng=rng)
     cover = coverage(spells, travelling.select("person_id", "destination"), scn, scale=scale)
     note("field service")
-    return RunTables(
+    tables = RunTables(
         volunteers=files.select("person_id", "source_region", "union", "declared_on"),
         selected=selected,
         planned_flows=planned_flows(scale=scale),
@@ -81,12 +94,21 @@ def run_replicate(scn: Scenario, *, seed: np.random.SeedSequence, scale: float,
         outcomes=outcomes,
         coverage=cover,
     )
+    placements = travelling.select("person_id", "source_region", "destination").join(
+        deployed.arrivals, on="person_id", how="left")
+    exports = {
+        "personal_files": files.join(screened.states.select("person_id", "stage"), on="person_id", how="left"),
+        "decisions": screened.log,
+        "placements": placements,
+        "spells": spells,
+        "outcomes": outcomes,
+    }
+    return Replicate(tables=tables, exports=exports)
 
 
 def _one(args: tuple[Scenario, np.random.SeedSequence, float, int]) -> Document:
     scn, seed, scale, entropy = args
-    tables = run_replicate(scn, seed=seed, scale=scale)
-    return build_document(tables, scenario=scn.id, seed=entropy)
+    return build_document(run_replicate(scn, seed=seed, scale=scale).tables, scenario=scn.id, seed=entropy)
 
 
 def run_ensemble(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: int = 1,
