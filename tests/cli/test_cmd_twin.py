@@ -26,8 +26,11 @@ def check(args: list[str], *, code: int = 0, says: tuple[str, ...] = ()) -> str:
 
 def test_run_writes_the_contract_and_the_report(tmp_path: Path) -> None:
     out, html = tmp_path / "run.json", tmp_path / "report.html"
-    check(["run", "--scale", "0.05", "--replicates", "2", "--json", str(out), "--report", str(html)],
-          says=("volunteers_total", "record_in_ci90"))
+    lines = tmp_path / "replicates.jsonl"
+    check(["run", "--scale", "0.05", "--replicates", "2", "--json", str(out), "--report", str(html),
+           "--stream", str(lines)], says=("volunteers_total", "record_in_ci90"))
+    streamed = [json.loads(line) for line in lines.read_text().splitlines()]
+    assert [r["replicate"] for r in streamed] == [0, 1]
     document = json.loads(out.read_text())
     assert validate_document(document) == []
     assert document["replicates"] == 2

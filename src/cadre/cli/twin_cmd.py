@@ -35,12 +35,27 @@ def _scenario(name: str) -> Scenario:
         fail(f"scenario {e.source} has {len(e.problems)} problem(s):\n  " + "\n  ".join(e.problems))
 
 
-def _run(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: int) -> Document:
+def _run(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: int,
+         stream: Path | None = None) -> Document:
+    sink = None
+    if stream is not None:
+        stream.parent.mkdir(parents=True, exist_ok=True)
+        sink = stream.open("w", encoding="utf-8")
+
+    def keep(index: int, document: Document) -> None:
+        if sink is not None:  # one replicate per line, written as soon as it is done
+            sink.write(json.dumps({"replicate": index, **document}) + "\n")
+            sink.flush()
+
     with Progress(TextColumn(f"{scn.id:<18}"), BarColumn(), MofNCompleteColumn(), TextColumn("replicates"),
                   TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task("twin", total=replicates)
-        document, _ = run_ensemble(scn, seed=seed, replicates=replicates, scale=scale, workers=workers,
-                                   progress=lambda done: progress.update(task, completed=done))
+        try:
+            document, _ = run_ensemble(scn, seed=seed, replicates=replicates, scale=scale, workers=workers,
+                                       progress=lambda done: progress.update(task, completed=done), on_result=keep)
+        finally:
+            if sink is not None:
+                sink.close()
     return document
 
 
@@ -104,13 +119,15 @@ def run_cmd(
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Local processes for the replicates."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the output document (SYSTEM.md §6) here."),
     report: Path | None = typer.Option(None, "--report", help="Also write the HTML report here."),
+    stream: Path | None = typer.Option(
+        None, "--stream", help="Write each replicate's document to this JSON-lines file as soon as it is done."),
     export: Path | None = typer.Option(
         None, "--export", help="Write the first replicate's personal files, decisions, placements, spells and "
         "exits as Parquet tables into this folder (for the workspace to import)."),
 ) -> None:
     """Run the twin and write its output document: counts, shares and dates as SYSTEM.md §6 defines them."""
     scn = _scenario(scenario)
-    document = _run(scn, seed=seed, replicates=replicates, scale=scale, workers=workers)
+    document = _run(scn, seed=seed, replicates=replicates, scale=scale, workers=workers, stream=stream)
     if export is not None:
         # The first replicate again, from the same stream: the export matches the ensemble's first member.
         first = run_replicate(scn, seed=np.random.SeedSequence(seed).spawn(replicates)[0], scale=scale)

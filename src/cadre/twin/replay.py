@@ -112,11 +112,14 @@ def _one(args: tuple[Scenario, np.random.SeedSequence, float, int]) -> Document:
 
 
 def run_ensemble(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: int = 1,
-                 progress: Callable[[int], None] | None = None) -> tuple[Document, list[Document]]:
+                 progress: Callable[[int], None] | None = None,
+                 on_result: Callable[[int, Document], None] | None = None) -> tuple[Document, list[Document]]:
     """``replicates`` runs of ``scn``; returns the aggregated document (means and ci90) and each replicate's.
 
     Each replicate gets its own stream spawned from ``SeedSequence(seed)``, so results are identical for
-    any ``workers``. With ``workers`` > 1 the replicates run on a local process pool.
+    any ``workers``. With ``workers`` > 1 the replicates run on a local process pool. ``on_result`` gets
+    each replicate's document (with its index) as soon as it is done, in order, so that a caller can
+    stream results to disk.
     """
     streams = np.random.SeedSequence(seed).spawn(replicates)
     jobs = [(scn, s, scale, seed) for s in streams]
@@ -124,6 +127,8 @@ def run_ensemble(scn: Scenario, *, seed: int, replicates: int, scale: float, wor
     if workers <= 1 or replicates == 1:
         for job in jobs:
             documents.append(_one(job))
+            if on_result:
+                on_result(len(documents) - 1, documents[-1])
             if progress:
                 progress(len(documents))
     else:
@@ -131,6 +136,8 @@ def run_ensemble(scn: Scenario, *, seed: int, replicates: int, scale: float, wor
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             for doc in pool.map(_one, jobs):
                 documents.append(doc)
+                if on_result:
+                    on_result(len(documents) - 1, doc)
                 if progress:
                     progress(len(documents))
     combined = documents[0] if replicates == 1 else aggregate(documents)
