@@ -15,7 +15,7 @@ $(UV):
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(BIN)/cadre: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --all-extras
 	@touch $@
 
 setup: $(BIN)/cadre  ## install the locked environment into .venv

@@ -54,3 +54,15 @@ def test_counterfactuals_move_the_outcomes_the_right_way() -> None:
     assert ready["headcount"]["1930-07-01"]["on_farms"] >= base["headcount"]["1930-07-01"]["on_farms"] * 0.95
     contact = check("factory-contact", seed=5)
     assert sum(contact["exits"]["by_channel"].values()) <= sum(base["exits"]["by_channel"].values())
+
+
+@pytest.mark.slow
+def test_a_local_ray_cluster_gives_the_same_ensemble() -> None:
+    pytest.importorskip("ray")
+    scn = load_scenario("ussr-1929")
+    local, _ = run_ensemble(scn, seed=13, replicates=3, scale=SCALE)
+    seen: list[int] = []
+    on_ray, _ = run_ensemble(scn, seed=13, replicates=3, scale=SCALE, address="local",
+                             on_result=lambda index, _doc: seen.append(index))
+    assert on_ray == local
+    assert sorted(seen) == [0, 1, 2]

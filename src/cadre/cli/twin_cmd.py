@@ -36,7 +36,7 @@ def _scenario(name: str) -> Scenario:
 
 
 def _run(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: int,
-         stream: Path | None = None) -> Document:
+         stream: Path | None = None, address: str | None = None) -> Document:
     sink = None
     if stream is not None:
         stream.parent.mkdir(parents=True, exist_ok=True)
@@ -52,7 +52,8 @@ def _run(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: in
         task = progress.add_task("twin", total=replicates)
         try:
             document, _ = run_ensemble(scn, seed=seed, replicates=replicates, scale=scale, workers=workers,
-                                       progress=lambda done: progress.update(task, completed=done), on_result=keep)
+                                       progress=lambda done: progress.update(task, completed=done), on_result=keep,
+                                       address=address)
         finally:
             if sink is not None:
                 sink.close()
@@ -119,6 +120,9 @@ def run_cmd(
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Local processes for the replicates."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the output document (SYSTEM.md §6) here."),
     report: Path | None = typer.Option(None, "--report", help="Also write the HTML report here."),
+    address: str | None = typer.Option(
+        None, "--address", help="Run the replicates on a Ray cluster at this address ('local' starts one here; "
+        "needs the ray extra)."),
     stream: Path | None = typer.Option(
         None, "--stream", help="Write each replicate's document to this JSON-lines file as soon as it is done."),
     export: Path | None = typer.Option(
@@ -127,7 +131,8 @@ def run_cmd(
 ) -> None:
     """Run the twin and write its output document: counts, shares and dates as SYSTEM.md §6 defines them."""
     scn = _scenario(scenario)
-    document = _run(scn, seed=seed, replicates=replicates, scale=scale, workers=workers, stream=stream)
+    document = _run(scn, seed=seed, replicates=replicates, scale=scale, workers=workers, stream=stream,
+                    address=address)
     if export is not None:
         # The first replicate again, from the same stream: the export matches the ensemble's first member.
         first = run_replicate(scn, seed=np.random.SeedSequence(seed).spawn(replicates)[0], scale=scale)

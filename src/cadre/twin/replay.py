@@ -111,20 +111,58 @@ def _one(args: tuple[Scenario, np.random.SeedSequence, float, int]) -> Document:
     return build_document(run_replicate(scn, seed=seed, scale=scale).tables, scenario=scn.id, seed=entropy)
 
 
+def _batch(jobs: list[tuple[Scenario, np.random.SeedSequence, float, int]]) -> list[Document]:
+    return [_one(job) for job in jobs]
+
+
+def _on_ray(jobs: list[tuple[Scenario, np.random.SeedSequence, float, int]], address: str, scale: float,
+            done: Callable[[int, Document], None]) -> list[Document]:
+    """Run the replicates as Ray tasks, batched so that each task runs about a second or more."""
+    import ray  # an optional extra: only this path needs it
+
+    if not ray.is_initialized():
+        ray.init(address=None if address == "local" else address, include_dashboard=False, log_to_driver=False)
+    size = max(1, round(0.5 / max(scale, 0.01)))  # a full-scale replicate takes about a second here
+    batches = [list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size)]
+    remote = ray.remote(_batch)
+    pending = {remote.remote([jobs[i] for i in batch]): batch for batch in batches}
+    results: list[Document | None] = [None] * len(jobs)
+    while pending:
+        ready, _ = ray.wait(list(pending), num_returns=1)
+        batch = pending.pop(ready[0])
+        for index, document in zip(batch, ray.get(ready[0]), strict=True):
+            results[index] = document
+            done(index, document)
+    return [d for d in results if d is not None]
+
+
 def run_ensemble(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: int = 1,
                  progress: Callable[[int], None] | None = None,
-                 on_result: Callable[[int, Document], None] | None = None) -> tuple[Document, list[Document]]:
+                 on_result: Callable[[int, Document], None] | None = None,
+                 address: str | None = None) -> tuple[Document, list[Document]]:
     """``replicates`` runs of ``scn``; returns the aggregated document (means and ci90) and each replicate's.
 
     Each replicate gets its own stream spawned from ``SeedSequence(seed)``, so results are identical for
     any ``workers``. With ``workers`` > 1 the replicates run on a local process pool. ``on_result`` gets
     each replicate's document (with its index) as soon as it is done, in order, so that a caller can
-    stream results to disk.
+    stream results to disk. With ``address`` (a Ray cluster's address, or "local" for a Ray started
+    here) the replicates run as Ray tasks instead; ``on_result`` then sees them in the order they finish.
     """
     streams = np.random.SeedSequence(seed).spawn(replicates)
     jobs = [(scn, s, scale, seed) for s in streams]
     documents: list[Document] = []
-    if workers <= 1 or replicates == 1:
+    if address is not None:
+
+        def done(index: int, document: Document) -> None:
+            finished.append(index)
+            if on_result:
+                on_result(index, document)
+            if progress:
+                progress(len(finished))
+
+        finished: list[int] = []
+        documents = _on_ray(jobs, address, scale, done)
+    elif workers <= 1 or replicates == 1:
         for job in jobs:
             documents.append(_one(job))
             if on_result:
