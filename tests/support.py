@@ -56,3 +56,19 @@ def files(*rows: dict[str, Any]) -> pl.DataFrame:
         out.append(r)
     columns = list(dict.fromkeys(k for r in out for k in r))
     return pl.DataFrame({c: [r.get(c, "") for r in out] for c in columns}, schema=dict.fromkeys(columns, pl.String))
+
+
+def run_cadre(args: list[str], *, code: int = 0, says: tuple[str, ...] = (), columns: int = 200) -> str:
+    """Run ``cadre ARGS`` through the real command; the exit code must be ``code`` and the output (with its
+    line breaks and table borders folded to single spaces) must contain every fragment of ``says``."""
+    from typer.testing import CliRunner  # imported here: most suites that use this module run no command
+
+    from cadre.cli.main import app
+
+    result = CliRunner().invoke(app, args, env={"COLUMNS": str(columns)})
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert result.exit_code == code, output
+    flat = " ".join(output.split())
+    for fragment in says:
+        assert fragment in flat, (fragment, output)
+    return output

@@ -6,23 +6,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner
 
-from cadre.cli.main import app
 from cadre.io import read_table, write_table
-from support import files, person
-
-runner = CliRunner()
+from support import files, person, run_cadre
 
 
 def check(args: list[str], *, code: int = 0, says: tuple[str, ...] = ()) -> str:
     """Run ``cadre ARGS``; the exit code must be ``code`` and the output must contain every fragment."""
-    result = runner.invoke(app, args, env={"COLUMNS": "200"})
-    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
-    assert result.exit_code == code, output
-    for fragment in says:
-        assert fragment in " ".join(output.split()), (fragment, output)
-    return output
+    return run_cadre(args, code=code, says=says)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The distribution command as a user meets it, on a tiny Typer app that registers it."""
+"""The distribution command as a user meets it."""
 
 from __future__ import annotations
 
@@ -6,28 +6,15 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from cadre import record
-from cadre.cli.cmd_distribution import distribute
 from cadre.io import read_table, write_table
-
-app = typer.Typer()
-app.command("distribute")(distribute)
-app.command("version")(lambda: None)  # a second command, so that the command's name is part of the call
-runner = CliRunner()
+from support import run_cadre
 
 
 def check(args: list[str], *, code: int = 0, says: tuple[str, ...] = ()) -> str:
-    """Run ``distribute ARGS``; the exit code must be ``code`` and the output must contain every fragment."""
-    result = runner.invoke(app, ["distribute", *args], env={"COLUMNS": "240"})
-    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
-    assert result.exit_code == code, output
-    flat = " ".join(output.split())
-    for fragment in says:
-        assert fragment in flat, (fragment, output)
-    return output
+    """Run ``cadre engine distribute ARGS``; the exit code must be ``code`` and the output must contain every fragment."""
+    return run_cadre(["engine", "distribute", *args], code=code, says=says, columns=240)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""`cadre engine example` and `cadre engine place`, through a small Typer app that registers them."""
+"""`cadre engine example` and `cadre engine place`."""
 
 from __future__ import annotations
 
@@ -7,26 +7,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from cadre.cli.cmd_placement import example, place
-
-app = typer.Typer()
-app.command("example")(example)
-app.command("place")(place)
-runner = CliRunner()
+from support import run_cadre
 
 
 def check(args: list[str], *, code: int = 0, says: tuple[str, ...] = ()) -> str:
-    """Run the app; the exit code must be ``code`` and the output must hold every fragment."""
-    result = runner.invoke(app, args, env={"COLUMNS": "200"})
-    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
-    assert result.exit_code == code, output
-    flat = " ".join(output.split())
-    for fragment in says:
-        assert fragment in flat, (fragment, output)
-    return output
+    """Run ``cadre engine ARGS``; the exit code must be ``code`` and the output must contain every fragment."""
+    return run_cadre(["engine", *args], code=code, says=says)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,4 @@
-"""`select` as a command: files in, selected cohort and certificate out, reasons printed, bad input refused.
-
-The command is registered on a small Typer app here, as `cadre engine select` registers it.
-"""
+"""`cadre engine select`: files in, selected cohort and certificate out, reasons printed, bad input refused."""
 
 from __future__ import annotations
 
@@ -10,34 +7,15 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from cadre.cli.cmd_selection import select
 from cadre.io import read_table, write_table
 from cadre.twin.planning import quotas_1929
-from support import files, person
-
-app = typer.Typer()
-app.command("select")(select)
-
-
-@app.callback()
-def _group() -> None:
-    """A group, so that `select` is named on the command line as under `cadre engine`."""
-
-
-runner = CliRunner()
+from support import files, person, run_cadre
 
 
 def check(args: list[str], *, code: int = 0, says: tuple[str, ...] = ()) -> str:
-    """Run ``select ARGS``; the exit code must be ``code`` and the output must contain every fragment."""
-    result = runner.invoke(app, ["select", *args], env={"COLUMNS": "200"})
-    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
-    assert result.exit_code == code, output
-    for fragment in says:
-        assert fragment in " ".join(output.split()), (fragment, output)
-    return output
+    """Run ``cadre engine select ARGS``; the exit code must be ``code`` and the output must contain every fragment."""
+    return run_cadre(["engine", "select", *args], code=code, says=says)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The stable-placement commands as a user meets them, on a tiny Typer app that registers just them."""
+"""The stable-placement commands as a user meets them."""
 
 from __future__ import annotations
 
@@ -6,27 +6,15 @@ import json
 from pathlib import Path
 
 import polars as pl
-import typer
-from typer.testing import CliRunner
 
-from cadre.cli.cmd_stable import stable, stable_example
 from cadre.engine.stable import StableInstance, check_stability
 from cadre.io import read_table, write_table
-
-app = typer.Typer()
-app.command("stable-example")(stable_example)
-app.command("stable")(stable)
-runner = CliRunner()
+from support import run_cadre
 
 
 def check(args: list[str], *, code: int = 0, says: tuple[str, ...] = ()) -> str:
-    """Run the app; the exit code must be ``code`` and the output must contain every fragment."""
-    result = runner.invoke(app, args, env={"COLUMNS": "200"})
-    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
-    assert result.exit_code == code, output
-    for fragment in says:
-        assert fragment in " ".join(output.split()), (fragment, output)
-    return output
+    """Run ``cadre engine ARGS``; the exit code must be ``code`` and the output must contain every fragment."""
+    return run_cadre(["engine", *args], code=code, says=says)
 
 
 def test_example_then_solve(tmp_path: Path) -> None:

@@ -6,22 +6,14 @@ import json
 from pathlib import Path
 
 import polars as pl
-from typer.testing import CliRunner
 
-from cadre.cli.main import app
 from cadre.twin.contract import validate_document
-
-runner = CliRunner()
+from support import run_cadre
 
 
 def check(args: list[str], *, code: int = 0, says: tuple[str, ...] = ()) -> str:
     """Run ``cadre twin ARGS``; the exit code must be ``code`` and the output must contain every fragment."""
-    result = runner.invoke(app, ["twin", *args], env={"COLUMNS": "200"})
-    output = " ".join((result.output + (result.stderr if result.stderr_bytes is not None else "")).split())
-    assert result.exit_code == code, output
-    for fragment in says:
-        assert fragment in output, (fragment, output)
-    return output
+    return run_cadre(["twin", *args], code=code, says=says)
 
 
 def test_run_writes_the_contract_and_the_report(tmp_path: Path) -> None:
