@@ -29,7 +29,7 @@ def rulebook_or_fail(name: str, schema: Schema) -> Rulebook:
     except FileNotFoundError as e:
         fail(str(e))
     except RulebookError as e:
-        fail(f"rulebook {e.source} has {len(e.problems)} problem(s):\n  " + "\n  ".join(e.problems))
+        fail(e.summary("rulebook"))
 
 
 def report_issues(validation: Validation, source: str, *, limit: int = 40) -> None:

@@ -32,7 +32,7 @@ def _scenario(name: str) -> Scenario:
     except FileNotFoundError as e:
         fail(str(e))
     except ScenarioError as e:
-        fail(f"scenario {e.source} has {len(e.problems)} problem(s):\n  " + "\n  ".join(e.problems))
+        fail(e.summary("scenario"))
 
 
 def _run(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: int,

@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 
 from cadre.engine.conditions import Clause, Condition, ConditionError, parse_condition
+from cadre.engine.problems import DocumentError
 from cadre.engine.schema import Schema
 
 __all__ = ["FORMAT", "MAX_CRITERIA", "Criterion", "Rulebook", "RulebookError", "Target", "parse_rulebook"]
@@ -35,13 +36,8 @@ _CRITERION_KEYS = {"code", "label", "historical", "category", "missing", "when"}
 _TARGET_KEYS = {"code", "label", "min_share", "max_share", "hard", "penalty", "historical"}
 
 
-class RulebookError(ValueError):
+class RulebookError(DocumentError):
     """A rulebook that cannot be used. ``problems`` lists every problem, each naming its place."""
-
-    def __init__(self, source: str, problems: list[str]) -> None:
-        super().__init__(f"{source}: " + f"\n{source}: ".join(problems))
-        self.source = source
-        self.problems = problems
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

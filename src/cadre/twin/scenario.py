@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cadre.engine.problems import DocumentError
 from cadre.twin.parameters import PARAMETERS, Parameter
 
 __all__ = ["Scenario", "ScenarioError", "bundled_scenarios", "load_scenario", "parse_scenario"]
@@ -24,13 +25,8 @@ _TOP = {"id", "title", "description", "extends", "parameters"}
 _ENTRY = {"value", "source", "note"}
 
 
-class ScenarioError(ValueError):
+class ScenarioError(DocumentError):
     """A scenario that cannot be used; ``problems`` names every problem with its place."""
-
-    def __init__(self, source: str, problems: list[str]) -> None:
-        super().__init__(f"{source}: " + f"\n{source}: ".join(problems))
-        self.source = source
-        self.problems = problems
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
