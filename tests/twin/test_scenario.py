@@ -54,6 +54,12 @@ def test_counterfactuals_change_only_what_they_say(name: str) -> None:
         ('plans_ready = { value = 1, source = "x" }\n', ("true or false",)),
         ('no_plan_regions = { value = "LVO", source = "x" }\n', ("list of region codes",)),
         ('daily_hazard = { value = 0.2, source = "x", why = "y" }\n', ("unknown key(s) ['why']",)),
+        ('daily_hazard = { value = 0.2, source = "calibrated", interval = [0.1, 0.3], prior = [0, 1] }\n', ()),
+        ('daily_hazard = { value = 0.2, source = "assumption", interval = [0.1, 0.3] }\n',
+         ("belongs to a calibrated value",)),
+        ('daily_hazard = { value = 0.5, source = "calibrated", interval = [0.1, 0.3] }\n', ("outside its interval",)),
+        ('daily_hazard = { value = 0.2, source = "calibrated", interval = [0.3, 0.1] }\n', ("two numbers",)),
+        ('daily_hazard = { value = 0.2, source = "calibrated", prior = "wide" }\n', ("two numbers",)),
     ],
 )
 def test_problems_are_named(body: str, fragments: tuple[str, ...]) -> None:
@@ -67,3 +73,13 @@ def test_a_root_scenario_must_be_complete_and_extends_must_exist() -> None:
         parse_scenario('id = "r"\ntitle = "x"\nextends = "nowhere"\n', source="r.toml")
     with pytest.raises(ScenarioError, match="not valid TOML"):
         parse_scenario("id = ", source="r.toml")
+
+
+def test_a_calibrated_value_carries_its_interval_and_an_override_drops_it() -> None:
+    fitted = parse_scenario(HEAD + 'daily_hazard = { value = 0.2, source = "calibrated", interval = [0.1, 0.3] }\n',
+                            source="t.toml")
+    assert fitted.intervals["daily_hazard"] == (0.1, 0.3)
+    again = parse_scenario('id = "u"\ntitle = "u"\nextends = "t"\n[parameters]\n'
+                           'daily_hazard = { value = 0.5, source = "counterfactual" }\n',
+                           source="u.toml", resolve=lambda _: fitted)
+    assert "daily_hazard" not in again.intervals

@@ -14,6 +14,7 @@ from test_contract import tiny_tables
 from cadre import record
 from cadre.twin.contract import aggregate, build_document
 from cadre.twin.contract_shape import format_path, leaves
+from cadre.twin.diagnostics import DIAGNOSTICS
 from cadre.twin.targets import COMPARISON_SCHEMA, TARGET_SCHEMA, Comparison, compare, targets
 
 Doc = dict[str, Any]
@@ -73,8 +74,32 @@ def test_every_target_path_exists_in_a_built_document() -> None:
     for path in targets().get_column("path"):
         if path.endswith(".*"):
             assert any(p.startswith(path[:-1]) for p in paths), path
+        elif path.startswith("$.diagnostics."):  # beside the contract: cadre.twin.diagnostics names them
+            assert path.removeprefix("$.diagnostics.") in DIAGNOSTICS, path
         elif not path.startswith("$.flows."):  # the tiny run's flows hold only its own pairs
             assert path in paths, path
+
+
+def test_figures_outside_the_contract_are_targets_read_from_the_diagnostics() -> None:
+    by_id = {row["target_id"]: row for row in targets().iter_rows(named=True)}
+    assert by_id["cut_tier_factory_len"]["path"] == "$.diagnostics.len_cut_tier2"
+    assert by_id["cut_tier_factory_len"]["record_low"] == record.observation("cut_tier_factory_len")
+    assert by_id["unaccounted_spring_1930"]["comparison"] == Comparison.AT_LEAST
+    doc = document()
+    assert check(doc, "cut_tier_union_len")["model"] is None  # a contract document has no diagnostics
+    doc["diagnostics"] = {"len_cut_tier2": 0.4, "len_cut_tier3": 0.3, "len_cut_tier4": 0.1,
+                          "unaccounted_spring_1930": 12000}
+    assert check(doc, "cut_tier_factory_len")["error"] == pytest.approx(0.0)
+    assert check(doc, "cut_tier_union_len")["error"] == pytest.approx(0.3 - 0.175)
+    assert check(doc, "unaccounted_spring_1930")["error"] == 0.0  # "over 10000": above the bound is no error
+
+
+def test_counts_of_people_scale_with_the_run_and_shares_do_not() -> None:
+    full, tenth = targets(), targets(scale=0.1)
+    joined = full.join(tenth, on="target_id", suffix="_tenth")
+    for row in joined.iter_rows(named=True):
+        factor = 0.1 if row["unit"] == "people" else 1.0
+        assert row["record_low_tenth"] == pytest.approx(row["record_low"] * factor), row["target_id"]
 
 
 def test_errors_of_a_single_document() -> None:

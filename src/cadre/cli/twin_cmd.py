@@ -36,7 +36,7 @@ def _scenario(name: str) -> Scenario:
 
 
 def _run(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: int,
-         stream: Path | None = None, address: str | None = None) -> Document:
+         stream: Path | None = None, address: str | None = None, with_diagnostics: bool = False) -> Document:
     sink = None
     if stream is not None:
         stream.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +53,7 @@ def _run(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: in
         try:
             document, _ = run_ensemble(scn, seed=seed, replicates=replicates, scale=scale, workers=workers,
                                        progress=lambda done: progress.update(task, completed=done), on_result=keep,
-                                       address=address)
+                                       address=address, with_diagnostics=with_diagnostics)
         finally:
             if sink is not None:
                 sink.close()
@@ -62,12 +62,7 @@ def _run(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: in
 
 def _comparison(document: Document, scale: float) -> pl.DataFrame:
     """Model beside the record; counts of people in the record are scaled to the run's share of the work force."""
-    people = pl.col("unit") == "people"
-    scaled = targets().with_columns(
-        pl.when(people).then(pl.col("record_low") * scale).otherwise(pl.col("record_low")).alias("record_low"),
-        pl.when(people).then(pl.col("record_high") * scale).otherwise(pl.col("record_high")).alias("record_high"),
-    )
-    return compare(document, scaled)
+    return compare(document, targets(scale=scale))
 
 
 def _comparison_table(document: Document, scale: float) -> pl.DataFrame:
@@ -163,12 +158,59 @@ def validate_cmd(
 ) -> None:
     """Model versus record for every calibration target, with the replicates' 90% interval."""
     document = (_read_documents([from_json])[0] if from_json is not None
-                else _run(_scenario(scenario), seed=seed, replicates=replicates, scale=scale, workers=workers))
+                else _run(_scenario(scenario), seed=seed, replicates=replicates, scale=scale, workers=workers,
+                          with_diagnostics=True))
     table = _comparison_table(document, 1.0 if from_json is not None else scale)
     show_frame(table, title="Model versus record (record_in_ci90: the record lies in the 90% interval)", limit=None)
     if "record_in_ci90" in table.columns:
         inside = table.get_column("record_in_ci90").drop_nulls()
         console.print(f"{int(inside.sum())} of {inside.len()} record figures lie in the model's 90% interval")
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    scenario: str = typer.Option("ussr-1929", "--scenario", "-s", help=SCENARIO_HELP),
+    population: int = typer.Option(150, "--population", min=4, max=100_000, help="Particles per generation."),
+    generations: int = typer.Option(8, "--generations", min=1, max=100, help="At most this many generations."),
+    scale: float = typer.Option(0.05, "--scale", min=0.01, max=1.0, help="Share of the work force per replicate."),
+    workers: int = typer.Option(2, "--workers", min=1, max=256, help="Local processes for the replicates."),
+    address: str | None = typer.Option(None, "--address", help="Run on a Ray cluster ('local' starts one here)."),
+    min_epsilon: float = typer.Option(0.02, "--min-epsilon", min=0.0, help="Stop once the threshold is below this."),
+    max_simulations: int | None = typer.Option(None, "--max-simulations", min=1, help="Stop after this many replicates."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write a scenario that extends the base with the fitted values."),
+    update: Path | None = typer.Option(None, "--update", help="Rewrite the fitted parameters' lines of this scenario file."),
+    posterior: Path | None = typer.Option(None, "--posterior", help="Write the last generation's particles (.parquet, .csv)."),
+    database: Path | None = typer.Option(None, "--db", help="Keep pyabc's history (SQLite) here."),
+) -> None:
+    """Fit the scenario's assumptions to the record by ABC-SMC; write the fitted values with their intervals."""
+    try:
+        from cadre.twin.calibration import calibrate, fitted_scenario
+        from cadre.twin.scenario_text import overlay_text, update_text
+    except ImportError as e:  # pragma: no cover - the extra is installed by `make`
+        fail(f"calibration needs the calibrate extra (pip install 'cadre[calibrate]'): {e}")
+    scn = _scenario(scenario)
+    with console.status(f"calibrating {scn.id}: ABC-SMC, {population} particles x up to {generations} generations"):
+        result = calibrate(scn, population=population, generations=generations, scale=scale, workers=workers,
+                           address=address, min_epsilon=min_epsilon, max_simulations=max_simulations,
+                           database=database)
+    show_frame(result.summary, title=f"Posterior of {scn.id} ({result.generations} generations, "
+               f"{result.simulations} replicates at scale {scale}; epsilon {result.epsilons[-1]:.4f})", limit=None)
+    entries = fitted_scenario(result, scn)
+    if out is not None:
+        text = overlay_text(entries, base=scn.id, scenario_id=f"{scn.id}-calibrated",
+                            title=f"{scn.title}, calibrated", description="The fitted assumptions of "
+                            f"`cadre twin calibrate` (ABC-SMC on the record), over {scn.id}.")
+        write_text(text, out)
+        console.print(f"wrote {out}")
+    if update is not None:
+        try:
+            new = update_text(update.read_text(encoding="utf-8"), entries, source=str(update))
+        except (OSError, ScenarioError) as e:
+            fail(f"{update}: cannot update: {e}")
+        write_text(new, update)
+        console.print(f"updated {len(entries)} parameter(s) in {update}")
+    if posterior is not None:
+        save(result.particles, posterior)
 
 
 @app.command("report")

@@ -28,7 +28,7 @@ import numpy as np
 
 from cadre.twin.contract_shape import SECTIONS, Document, Path, absent_means_zero, format_path
 
-__all__ = ["PERCENTILES", "aggregate"]
+__all__ = ["PERCENTILES", "aggregate", "aggregate_section"]
 
 # The percentiles of ci90, and numpy's method for them (its default, stated so that it cannot drift).
 PERCENTILES: tuple[float, float] = (5.0, 95.0)
@@ -78,6 +78,11 @@ def aggregate(documents: Sequence[Document], *, seed: int | None = None) -> Docu
         )
     means["ci90"] = intervals
     return means
+
+
+def aggregate_section(nodes: Sequence[Any], name: str) -> tuple[Any, Any]:
+    """Means and ``[p5, p95]`` of one section outside the contract (None where a replicate lacks it)."""
+    return _merge([_MISSING if node is None else node for node in nodes], (name,))
 
 
 def _merge(nodes: list[Any], path: Path) -> tuple[Any, Any]:

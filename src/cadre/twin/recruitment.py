@@ -16,7 +16,7 @@ import polars as pl
 
 from cadre import record
 from cadre.engine.schema import UNIONS_1929
-from cadre.twin.sample import draw_files
+from cadre.twin.sample import Traits, draw_files
 from cadre.twin.scenario import Scenario
 
 __all__ = ["declarations", "recruit"]
@@ -108,4 +108,6 @@ def recruit(scn: Scenario, *, scale: float, rng: np.random.Generator) -> pl.Data
         region[fac], factories.get_column("union").to_numpy()[fac],
         factories.get_column("factory_id").to_numpy()[fac],
         np.datetime64(launch, "D") + day, is_mob, rng=rng, force_party=is_mob,
+        traits=Traits(age_mean=scn["age_mean"], age_sd=scn["age_sd"], stazh_shape=scn["stazh_shape"],
+                      stazh_scale=scn["stazh_scale"]),
     )

@@ -24,7 +24,9 @@ from cadre.engine.schema import personal_file_schema
 from cadre.engine.validation import validate
 from cadre.io import load_rulebook
 from cadre.twin.contract import RunTables, aggregate, build_document
+from cadre.twin.contract_aggregate import aggregate_section
 from cadre.twin.deployment import deploy
+from cadre.twin.diagnostics import DIAGNOSTIC_KEY, diagnostics
 from cadre.twin.farms import coverage
 from cadre.twin.planning import plan_distribution, planned_flows
 from cadre.twin.posts import assign_destinations
@@ -33,7 +35,7 @@ from cadre.twin.scenario import Scenario
 from cadre.twin.screening import screen_and_select
 from cadre.twin.service import serve
 
-__all__ = ["EXPORTS", "Document", "Replicate", "run_ensemble", "run_replicate"]
+__all__ = ["DIAGNOSTIC_KEY", "EXPORTS", "Document", "Replicate", "run_ensemble", "run_replicate"]
 
 Document = dict[str, Any]
 
@@ -50,6 +52,7 @@ class Replicate:
 
     tables: RunTables
     exports: dict[str, pl.DataFrame]
+    diagnostics: dict[str, Any]  # figures of the record outside the contract (cadre.twin.diagnostics)
 
 
 #: What a replicate exports for the workspace, as Parquet files of these names.
@@ -103,19 +106,28 @@ def run_replicate(scn: Scenario, *, seed: np.random.SeedSequence, scale: float,
         "spells": spells,
         "outcomes": outcomes,
     }
-    return Replicate(tables=tables, exports=exports)
+    return Replicate(tables=tables, exports=exports,
+                     diagnostics=diagnostics(files, screened.log, spells))
 
 
-def _one(args: tuple[Scenario, np.random.SeedSequence, float, int]) -> Document:
-    scn, seed, scale, entropy = args
-    return build_document(run_replicate(scn, seed=seed, scale=scale).tables, scenario=scn.id, seed=entropy)
+Job = tuple[Scenario, np.random.SeedSequence, float, int, bool]
 
 
-def _batch(jobs: list[tuple[Scenario, np.random.SeedSequence, float, int]]) -> list[Document]:
+def _one(args: Job) -> Document:
+    """One replicate's document; with the job's last flag set, its diagnostics under ``DIAGNOSTIC_KEY``."""
+    scn, seed, scale, entropy, with_diagnostics = args
+    replicate = run_replicate(scn, seed=seed, scale=scale)
+    document = build_document(replicate.tables, scenario=scn.id, seed=entropy)
+    if with_diagnostics:
+        document[DIAGNOSTIC_KEY] = replicate.diagnostics
+    return document
+
+
+def _batch(jobs: list[Job]) -> list[Document]:
     return [_one(job) for job in jobs]
 
 
-def _on_ray(jobs: list[tuple[Scenario, np.random.SeedSequence, float, int]], address: str, scale: float,
+def _on_ray(jobs: list[Job], address: str, scale: float,
             done: Callable[[int, Document], None]) -> list[Document]:
     """Run the replicates as Ray tasks, batched so that each task runs about a second or more."""
     import ray  # an optional extra: only this path needs it
@@ -139,7 +151,7 @@ def _on_ray(jobs: list[tuple[Scenario, np.random.SeedSequence, float, int]], add
 def run_ensemble(scn: Scenario, *, seed: int, replicates: int, scale: float, workers: int = 1,
                  progress: Callable[[int], None] | None = None,
                  on_result: Callable[[int, Document], None] | None = None,
-                 address: str | None = None) -> tuple[Document, list[Document]]:
+                 address: str | None = None, with_diagnostics: bool = False) -> tuple[Document, list[Document]]:
     """``replicates`` runs of ``scn``; returns the aggregated document (means and ci90) and each replicate's.
 
     Each replicate gets its own stream spawned from ``SeedSequence(seed)``, so results are identical for
@@ -147,9 +159,13 @@ def run_ensemble(scn: Scenario, *, seed: int, replicates: int, scale: float, wor
     each replicate's document (with its index) as soon as it is done, in order, so that a caller can
     stream results to disk. With ``address`` (a Ray cluster's address, or "local" for a Ray started
     here) the replicates run as Ray tasks instead; ``on_result`` then sees them in the order they finish.
+
+    With ``with_diagnostics`` every document also carries the replicate's figures outside the contract
+    (:mod:`cadre.twin.diagnostics`) under ``DIAGNOSTIC_KEY``, and the aggregate their means and ``ci90``;
+    such documents are for calibration and validation, not the contract's ``--json``.
     """
     streams = np.random.SeedSequence(seed).spawn(replicates)
-    jobs = [(scn, s, scale, seed) for s in streams]
+    jobs: list[Job] = [(scn, s, scale, seed, with_diagnostics) for s in streams]
     documents: list[Document] = []
     if address is not None:
 
@@ -178,6 +194,11 @@ def run_ensemble(scn: Scenario, *, seed: int, replicates: int, scale: float, wor
                     on_result(len(documents) - 1, doc)
                 if progress:
                     progress(len(documents))
-    combined = documents[0] if replicates == 1 else aggregate(documents)
+    if replicates == 1:
+        return documents[0], documents
+    extra = [doc.get(DIAGNOSTIC_KEY) for doc in documents]
+    combined = aggregate([{k: v for k, v in doc.items() if k != DIAGNOSTIC_KEY} for doc in documents])
+    if with_diagnostics:
+        combined[DIAGNOSTIC_KEY], combined["ci90"][DIAGNOSTIC_KEY] = aggregate_section(extra, DIAGNOSTIC_KEY)
     return combined, documents
 

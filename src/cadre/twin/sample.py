@@ -12,6 +12,7 @@ No political attribute is synthesized: the historical ``opposition_past`` column
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -19,7 +20,21 @@ import polars as pl
 from cadre import record
 from cadre.engine.schema import UNIONS_1929
 
-__all__ = ["TIER_REJECTION", "UNION_TILT", "draw_files", "sample_volunteers"]
+__all__ = ["TIER_REJECTION", "UNION_TILT", "Traits", "draw_files", "sample_volunteers"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Traits:
+    """How the ages and years at the bench of volunteers are spread (assumptions the twin calibrates).
+
+    Non-Komsomol ages are normal around ``age_mean`` with ``age_sd`` (clipped to 18-62; Komsomol members
+    are 18-26); years at the factory are gamma(``stazh_shape``, ``stazh_scale``), never more than age - 14.
+    """
+
+    age_mean: float = 30.0
+    age_sd: float = 6.5
+    stazh_shape: float = 2.2
+    stazh_scale: float = 6.0
 
 # Assumed union mix of volunteers by region where the record names a regional character (SYSTEM.md §4:
 # metalworker-heavy Leningrad and Urals, textile Ivanovo and Moscow, mining in Ukraine); other regions
@@ -71,6 +86,7 @@ def sample_volunteers(n: int, *, rng: np.random.Generator) -> pl.DataFrame:
 def draw_files(
     region: np.ndarray, union: np.ndarray, factory: np.ndarray, declared: np.ndarray, mobilized: np.ndarray,
     *, rng: np.random.Generator, first_id: int = 1, force_party: np.ndarray | None = None,
+    traits: Traits = Traits(),
 ) -> pl.DataFrame:
     """Personal files for volunteers whose region, union, factory and declaration date are given.
 
@@ -88,8 +104,9 @@ def draw_files(
     if force_party is not None:  # mobilization reached party members (SYSTEM.md §3.3)
         party = np.where(force_party, "party", party)
     komsomol = party == "komsomol"
-    age = np.where(komsomol, rng.integers(18, 27, n), np.clip(rng.normal(30, 6.5, n), 18, 62)).astype(int)
-    years = np.minimum(age - 14, rng.gamma(2.2, 6.0, n)).clip(0, None).round(1)
+    age = np.where(komsomol, rng.integers(18, 27, n),
+                   np.clip(rng.normal(traits.age_mean, traits.age_sd, n), 18, 62)).astype(int)
+    years = np.minimum(age - 14, rng.gamma(traits.stazh_shape, traits.stazh_scale, n)).clip(0, None).round(1)
     # Volunteers were mostly skilled, cadre workers (SYSTEM.md §4): assumed grades around 5 to 6.
     skill = np.clip(np.round(rng.normal(np.where(metal, 5.8, 5.0), 1.3, n)), 1, 8).astype(int)
     joined = np.where(party != "nonparty", np.clip(1929 - rng.integers(0, 12, n), 1929 - age + 14, 1929), 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from cadre.twin.parameters import PARAMETERS, Parameter
 __all__ = ["Scenario", "ScenarioError", "bundled_scenarios", "load_scenario", "parse_scenario"]
 
 _TOP = {"id", "title", "description", "extends", "parameters"}
-_ENTRY = {"value", "source", "note"}
+_ENTRY = {"value", "source", "note", "interval", "prior"}
 
 
 class ScenarioError(DocumentError):
@@ -40,6 +40,8 @@ class Scenario:
     sources: dict[str, str]
     notes: dict[str, str]
     chain: tuple[str, ...]  # this scenario, then what it extends
+    # Calibrated parameters: the posterior's 90% interval (p5, p95) beside the value (its median).
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -72,6 +74,32 @@ def _check(param: Parameter, value: Any, where: str) -> str | None:
     return None
 
 
+def _pair(value: Any) -> tuple[float, float] | None:
+    if (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value) and value[0] <= value[1]):
+        return float(value[0]), float(value[1])
+    return None
+
+
+def _bounds(entry: dict[str, Any], name: str, where: str, problems: list[str]) -> tuple[float, float] | None:
+    """The ``interval`` of a calibrated value (and its ``prior``), checked; None where there is none."""
+    for key in ("interval", "prior"):
+        if key in entry and _pair(entry[key]) is None:
+            problems.append(f"{where}: {key} must be two numbers [low, high] with low <= high, not {entry[key]!r}")
+            return None
+    if "interval" not in entry:
+        return None
+    if entry.get("source") != "calibrated":
+        problems.append(f"{where}: an interval belongs to a calibrated value (source = \"calibrated\")")
+        return None
+    low, high = _pair(entry["interval"]) or (0.0, 0.0)
+    value = entry["value"]
+    if isinstance(value, int | float) and not isinstance(value, bool) and not low <= value <= high:
+        problems.append(f"{where}: the value {value} lies outside its interval [{low}, {high}]")
+        return None
+    return low, high
+
+
 def parse_scenario(text: str, *, source: str, resolve: Any = None) -> Scenario:
     """Parse a scenario; ``resolve(name) -> Scenario`` loads what it extends (bundled ones by default)."""
     try:
@@ -91,6 +119,7 @@ def parse_scenario(text: str, *, source: str, resolve: Any = None) -> Scenario:
     values: dict[str, Any] = {} if base is None else dict(base.values)
     sources: dict[str, str] = {} if base is None else dict(base.sources)
     notes: dict[str, str] = {} if base is None else dict(base.notes)
+    intervals: dict[str, tuple[float, float]] = {} if base is None else dict(base.intervals)
     raw = data.get("parameters", {})
     if not isinstance(raw, dict):
         problems.append("'parameters' must be a table")
@@ -112,9 +141,13 @@ def parse_scenario(text: str, *, source: str, resolve: Any = None) -> Scenario:
         if problem:
             problems.append(problem)
             continue
+        bounds = _bounds(entry, name, where, problems)
         values[name] = entry["value"]
         sources[name] = str(entry.get("source", ""))
         notes[name] = str(entry.get("note", ""))
+        intervals.pop(name, None)
+        if bounds is not None:
+            intervals[name] = bounds
     if base is None and "extends" not in data:
         missing = [name for name in PARAMETERS if name not in values]
         if missing:
@@ -123,7 +156,7 @@ def parse_scenario(text: str, *, source: str, resolve: Any = None) -> Scenario:
         raise ScenarioError(source, problems)
     chain = (data["id"], *(base.chain if base else ()))
     return Scenario(id=data["id"], title=data["title"], description=str(data.get("description", "")),
-                    values=values, sources=sources, notes=notes, chain=chain)
+                    values=values, sources=sources, notes=notes, chain=chain, intervals=intervals)
 
 
 def bundled_scenarios() -> list[str]:

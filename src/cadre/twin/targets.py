@@ -26,9 +26,11 @@ import polars as pl
 from cadre import record
 from cadre.engine.analytics import CATEGORIES
 from cadre.twin.contract_shape import Document, Path, absent_means_zero, leaves
+from cadre.twin.diagnostics import DIAGNOSTIC_KEY
 
 __all__ = [
     "COMPARISON_SCHEMA",
+    "DIAGNOSTIC_OBSERVATIONS",
     "OBSERVATION_PATHS",
     "TARGET_SCHEMA",
     "Comparison",
@@ -95,14 +97,30 @@ OBSERVATION_PATHS: Mapping[str, tuple[str, Comparison]] = MappingProxyType(
         "coverage_1930": ("$.coverage.{as_of}.total", Comparison.POINT),
     }
 )
+# Observations outside the contract: id -> (diagnostic of cadre.twin.diagnostics; comparison).
+# "over 10000" is a lower bound; the Leningrad union cut is printed as 15-20 percent, a range.
+DIAGNOSTIC_OBSERVATIONS: Mapping[str, tuple[str, Comparison]] = MappingProxyType(
+    {
+        "cut_tier_factory_len": ("len_cut_tier2", Comparison.POINT),
+        "cut_tier_union_len": ("len_cut_tier3", Comparison.POINT),
+        "cut_tier_council_len": ("len_cut_tier4", Comparison.POINT),
+        "unaccounted_spring_1930": ("unaccounted_spring_1930", Comparison.AT_LEAST),
+    }
+)
 # Figures the record gives in a note rather than as a value; a changed note must fail loudly, not silently.
 _LEFT_BY_SUMMER = re.compile(r"about (\d+) had left")
 _REST_ARRIVED = re.compile(r"the rest arrived by mid-February")
 
 
-def targets() -> pl.DataFrame:
-    """Every target of the record, one row each, in the columns of :data:`TARGET_SCHEMA`."""
-    return _record_targets()
+def targets(*, scale: float = 1.0) -> pl.DataFrame:
+    """Every target of the record, one row each, in the columns of :data:`TARGET_SCHEMA`.
+
+    ``scale`` is a run's share of the full work force: counts of people are scaled by it, shares are not.
+    """
+    people = pl.col("unit") == "people"
+    return _record_targets().with_columns(
+        pl.when(people).then(pl.col(c) * scale).otherwise(pl.col(c)).alias(c) for c in ("record_low", "record_high")
+    )
 
 
 def _row(target_id: str, description: str, source: str, as_of: date | None, path: str, low: float,
@@ -144,6 +162,14 @@ def _record_targets() -> pl.DataFrame:
                      "Moscow sample (high)", "observations.csv:mobilized_share_len, mobilized_share_mos_sample",
                      low["as_of"], "$.selected.mobilized_share", low["value_low"], high["value_high"],
                      comparison=Comparison.RANGE, unit="share"))  # fmt: skip
+
+    # Figures outside the contract, read from the diagnostics section of a calibration document.
+    for target_id, (name, comparison) in DIAGNOSTIC_OBSERVATIONS.items():
+        o = obs[target_id]
+        high = None if comparison is Comparison.AT_LEAST else o["value_high"]
+        rows.append(_row(target_id, f"{o['measure']} ({o['scope']})", f"observations.csv:{target_id}", o["as_of"],
+                         f"$.{DIAGNOSTIC_KEY}.{name}", o["value_low"], high, comparison=comparison,
+                         unit=o["unit"]))  # fmt: skip
 
     # The composition is over the workers whose personal files survive (observation personal_files).
     files = obs["personal_files"]
