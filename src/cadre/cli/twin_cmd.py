@@ -122,7 +122,7 @@ def run_cmd(
         None, "--stream", help="Write each replicate's document to this JSON-lines file as soon as it is done."),
     export: Path | None = typer.Option(
         None, "--export", help="Write the first replicate's personal files, decisions, placements, spells and "
-        "exits as Parquet tables into this folder (for the workspace to import)."),
+        "exits and field journal (complaints, transfers) as Parquet tables into this folder (for the workspace to import)."),
 ) -> None:
     """Run the twin and write its output document: counts, shares and dates as SYSTEM.md §6 defines them."""
     scn = _scenario(scenario)

@@ -28,6 +28,7 @@ from cadre.twin.contract_aggregate import aggregate_section
 from cadre.twin.deployment import deploy
 from cadre.twin.diagnostics import DIAGNOSTIC_KEY, diagnostics
 from cadre.twin.farms import coverage
+from cadre.twin.journal import field_events
 from cadre.twin.planning import plan_distribution, planned_flows
 from cadre.twin.posts import assign_destinations
 from cadre.twin.recruitment import recruit
@@ -56,7 +57,7 @@ class Replicate:
 
 
 #: What a replicate exports for the workspace, as Parquet files of these names.
-EXPORTS = ("personal_files", "decisions", "placements", "spells", "outcomes")
+EXPORTS = ("personal_files", "decisions", "placements", "spells", "outcomes", "field_events")
 
 
 def run_replicate(scn: Scenario, *, seed: np.random.SeedSequence, scale: float,
@@ -105,6 +106,7 @@ def run_replicate(scn: Scenario, *, seed: np.random.SeedSequence, scale: float,
         "placements": placements,
         "spells": spells,
         "outcomes": outcomes,
+        "field_events": field_events(outcomes, scn, rng=rng),
     }
     return Replicate(tables=tables, exports=exports,
                      diagnostics=diagnostics(files, screened.log, spells))
