@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cadre.twin.scenario import ScenarioError, parse_scenario
@@ -50,6 +50,10 @@ def overlay_text(entries: Mapping[str, Mapping[str, Any]], *, base: str, scenari
     return text
 
 
+def _literal(line: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: line
+
+
 def update_text(text: str, entries: Mapping[str, Mapping[str, Any]], *, source: str) -> str:
     """``text`` (a scenario file) with the line of each parameter of ``entries`` replaced; checked by parsing."""
     out = text
@@ -59,8 +63,8 @@ def update_text(text: str, entries: Mapping[str, Mapping[str, Any]], *, source: 
         if not pattern.search(out):
             missing.append(name)
             continue
-        line = entry_line(name, entry)
-        out = pattern.sub(lambda _m, line=line: line, out, count=1)
+        # A function as the replacement, so that backslashes in a note are taken literally.
+        out = pattern.sub(_literal(entry_line(name, entry)), out, count=1)
     if missing:
         raise ScenarioError(source, [f"parameters.{n}: no one-line entry to replace" for n in missing])
     parse_scenario(out, source=source)
