@@ -9,7 +9,15 @@ import polars as pl
 import pytest
 from test_targets import document
 
-from cadre.twin.calibration import PRIORS, Calibration, calibrate, fitted_scenario, target_errors
+from cadre.twin.calibration import (
+    PRIORS,
+    STAGES,
+    Calibration,
+    calibrate,
+    calibration_targets,
+    fitted_scenario,
+    target_errors,
+)
 from cadre.twin.contract import build_document
 from cadre.twin.parameters import PARAMETERS
 from cadre.twin.replay import run_replicate
@@ -27,6 +35,13 @@ def test_priors_are_never_figures_of_the_record_and_stay_inside_their_bounds() -
         assert prior.low < prior.high
         assert param.low is None or param.low <= prior.low, prior.name
         assert param.high is None or prior.high <= param.high, prior.name
+
+
+def test_every_target_and_every_assumption_belongs_to_exactly_one_stage() -> None:
+    for target_id in calibration_targets(1.0).get_column("target_id"):
+        assert sum(stage.selects(target_id) for stage in STAGES) == 1, target_id
+    names = [p.name for p in PRIORS]
+    assert len(names) == len(set(names))
 
 
 def test_errors_are_relative_and_zero_where_the_record_allows_the_value() -> None:
@@ -58,7 +73,12 @@ def _calibration() -> Calibration:
 
 def test_fitted_values_round_trip_through_an_overlay_scenario() -> None:
     base = load_scenario("ussr-1929")
-    entries = fitted_scenario(_calibration(), base)
+    entries = fitted_scenario([_calibration()], base)
+    assert "ABC-SMC posterior" in entries["daily_hazard"]["note"]
+    again = parse_scenario(overlay_text(entries, base="ussr-1929", scenario_id="a", title="a", description=""),
+                           source="a")
+    refit = fitted_scenario(_calibration(), again)
+    assert refit["daily_hazard"]["note"].count("ABC-SMC posterior") == 1  # notes do not grow with each fit
     assert entries["daily_hazard"]["value"] == 0.1235
     assert entries["factory_size"]["value"] == 812  # an integer parameter stays whole
     text = overlay_text(entries, base="ussr-1929", scenario_id="fit", title="fit", description="d")

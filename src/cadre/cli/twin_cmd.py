@@ -170,6 +170,8 @@ def validate_cmd(
 @app.command("calibrate")
 def calibrate_cmd(
     scenario: str = typer.Option("ussr-1929", "--scenario", "-s", help=SCENARIO_HELP),
+    stage: list[str] = typer.Option([], "--stage", help="Fit only these phases (recruitment, deployment, service); "
+                                    "all of them in order by default."),
     population: int = typer.Option(150, "--population", min=4, max=100_000, help="Particles per generation."),
     generations: int = typer.Option(8, "--generations", min=1, max=100, help="At most this many generations."),
     scale: float = typer.Option(0.05, "--scale", min=0.01, max=1.0, help="Share of the work force per replicate."),
@@ -184,18 +186,28 @@ def calibrate_cmd(
 ) -> None:
     """Fit the scenario's assumptions to the record by ABC-SMC; write the fitted values with their intervals."""
     try:
-        from cadre.twin.calibration import calibrate, fitted_scenario
+        from cadre.twin.calibration import STAGES, Calibration, calibrate_stages, fitted_scenario
         from cadre.twin.scenario_text import overlay_text, update_text
     except ImportError as e:  # pragma: no cover - the extra is installed by `make`
         fail(f"calibration needs the calibrate extra (pip install 'cadre[calibrate]'): {e}")
     scn = _scenario(scenario)
-    with console.status(f"calibrating {scn.id}: ABC-SMC, {population} particles x up to {generations} generations"):
-        result = calibrate(scn, population=population, generations=generations, scale=scale, workers=workers,
-                           address=address, min_epsilon=min_epsilon, max_simulations=max_simulations,
-                           database=database)
-    show_frame(result.summary, title=f"Posterior of {scn.id} ({result.generations} generations, "
-               f"{result.simulations} replicates at scale {scale}; epsilon {result.epsilons[-1]:.4f})", limit=None)
-    entries = fitted_scenario(result, scn)
+    known = {s.name: s for s in STAGES}
+    unknown = [name for name in stage if name not in known]
+    if unknown:
+        fail(f"no such stage: {', '.join(unknown)} (stages: {', '.join(known)})")
+    chosen = [s for s in STAGES if not stage or s.name in stage]
+
+    def shown(result: Calibration) -> None:
+        show_frame(result.summary, title=f"Posterior, stage {result.stage} ({result.generations} generations, "
+                   f"{result.simulations} replicates at scale {scale}; epsilon {result.epsilons[-1]:.4f}, "
+                   f"effective sample size {result.effective_size:.0f} of {population})", limit=None)
+
+    with console.status(f"calibrating {scn.id}: ABC-SMC, {population} particles x up to {generations} generations, "
+                        f"stages {', '.join(s.name for s in chosen)}"):
+        results = calibrate_stages(scn, chosen, on_stage=shown, population=population, generations=generations,
+                                   scale=scale, workers=workers, address=address, min_epsilon=min_epsilon,
+                                   max_simulations=max_simulations, database=database)
+    entries = fitted_scenario(results, scn)
     if out is not None:
         text = overlay_text(entries, base=scn.id, scenario_id=f"{scn.id}-calibrated",
                             title=f"{scn.title}, calibrated", description="The fitted assumptions of "
@@ -210,7 +222,8 @@ def calibrate_cmd(
         write_text(new, update)
         console.print(f"updated {len(entries)} parameter(s) in {update}")
     if posterior is not None:
-        save(result.particles, posterior)
+        save(pl.concat([r.particles.unpivot(index="weight", variable_name="parameter").with_columns(
+            pl.lit(r.stage).alias("stage")) for r in results]), posterior)
 
 
 @app.command("report")

@@ -39,7 +39,8 @@ from cadre.twin.replay import run_replicate
 from cadre.twin.scenario import Scenario
 from cadre.twin.targets import Comparison, Role, compare, targets
 
-__all__ = ["PRIORS", "Calibration", "Prior", "calibrate", "fitted_scenario", "target_errors"]
+__all__ = ["PRIORS", "STAGES", "Calibration", "Prior", "Stage", "calibrate", "calibrate_stages", "fitted_scenario",
+           "target_errors"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,27 +52,55 @@ class Prior:
     high: float
 
 
-#: The assumptions calibration moves, with their prior ranges. Dates, the record's own figures and the
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One step of a modular calibration: assumptions of one phase, fitted to the figures that phase drives.
+
+    ``targets`` are target ids, or prefixes ending in ``_`` (``composition_`` is every composition share).
+    """
+
+    name: str
+    priors: tuple[Prior, ...]
+    targets: tuple[str, ...]
+
+    def selects(self, target_id: str) -> bool:
+        return any(target_id == t or (t.endswith("_") and target_id.startswith(t)) for t in self.targets)
+
+
+#: The phases of the campaign, fitted in order, each on the figures it drives, with the earlier phases'
+#: fitted values in place (modular calibration: 17 assumptions in one joint fit left the particle weights
+#: degenerate within a few generations on this machine's budget). Dates, the record's own figures and the
 #: counterfactual switches are never fitted.
-PRIORS: tuple[Prior, ...] = (
-    Prior("willing_share", 0.02, 0.15),
-    Prior("daily_hazard", 0.02, 0.30),
-    Prior("uninformed_hazard", 0.05, 1.0),
-    Prior("mobilized_share_of_gap", 0.0, 1.0),
-    Prior("age_mean", 24.0, 38.0),
-    Prior("age_sd", 3.0, 12.0),
-    Prior("stazh_shape", 0.8, 6.0),
-    Prior("stazh_scale", 1.0, 12.0),
-    Prior("cut_unfit_factory", 0.05, 0.95),
-    Prior("cut_fit_factory", 0.0, 0.40),
-    Prior("cut_unfit_region", 0.05, 0.95),
-    Prior("cut_fit_region", 0.0, 0.30),
-    Prior("dispatch_spread_days", 1.0, 30.0),
-    Prior("km_per_day", 150.0, 1000.0),
-    Prior("unaccounted_share", 0.0, 1.0),
-    Prior("removal_rate_before_retreat", 0.05, 3.0),
-    Prior("posts_per_farm", 1.0, 3.0),
+STAGES: tuple[Stage, ...] = (
+    Stage("recruitment", (
+        Prior("willing_share", 0.02, 0.15),
+        Prior("daily_hazard", 0.02, 0.30),
+        Prior("uninformed_hazard", 0.05, 1.0),
+        Prior("intervention_threshold", 0.5, 4.0),
+        Prior("mobilized_share_of_gap", 0.0, 1.0),
+        Prior("age_mean", 24.0, 38.0),
+        Prior("age_sd", 3.0, 12.0),
+        Prior("stazh_shape", 0.8, 6.0),
+        Prior("stazh_scale", 1.0, 12.0),
+        Prior("cut_unfit_factory", 0.05, 0.95),
+        Prior("cut_fit_factory", 0.0, 0.40),
+        Prior("cut_unfit_region", 0.05, 0.95),
+        Prior("cut_fit_region", 0.0, 0.30),
+    ), ("volunteers_total", "selected_total", "mobilized_share", "cut_tier_", "composition_")),
+    Stage("deployment", (
+        Prior("dispatch_spread_days", 1.0, 30.0),
+        Prior("km_per_day", 150.0, 1000.0),
+        Prior("unaccounted_share", 0.0, 1.0),
+        Prior("idle_days", 2.0, 60.0),
+    ), ("arrived_", "unaccounted_spring_1930")),
+    Stage("service", (
+        Prior("removal_rate_before_retreat", 0.05, 3.0),
+        Prior("posts_per_farm", 1.0, 3.0),
+        Prior("farms_1930_ratio", 0.2, 1.0),
+    ), ("remaining_summer_1930", "on_farms_summer_1930", "in_mts_summer_1930", "exits_summer_1930", "coverage_1930")),
 )
+#: Every assumption calibration moves, with its prior range.
+PRIORS: tuple[Prior, ...] = tuple(p for stage in STAGES for p in stage.priors)
 
 
 def target_errors(document: Mapping[str, Any], *, scale: float, table: pl.DataFrame | None = None) -> dict[str, float]:
@@ -109,6 +138,8 @@ class Calibration:
     epsilons: list[float]
     scale: float
     base: str
+    stage: str = "all"
+    effective_size: float = float("nan")  # of the last generation's weights
 
 
 def _simulate(scn: Scenario, values: dict[str, float], scale: float, seed: int) -> dict[str, float]:
@@ -153,27 +184,33 @@ def calibrate(scn: Scenario, *, population: int = 100, generations: int = 6, sca
               workers: int = 1, address: str | None = None, min_epsilon: float = 0.02,
               max_simulations: int | None = None, database: Path | None = None,
               progress: Callable[[int, float, int], None] | None = None,
-              priors: Sequence[Prior] = PRIORS) -> Calibration:
+              priors: Sequence[Prior] = PRIORS, stage: Stage | None = None) -> Calibration:
     """Fit ``priors`` of ``scn`` to the record by ABC-SMC; see the module's docstring.
 
     ``population`` particles per generation, at most ``generations`` generations (fewer once the
     threshold falls below ``min_epsilon`` or ``max_simulations`` replicates have run). Replicates run on a
     local process pool of ``workers`` (spawned processes), or as Ray tasks with ``address``. ``database``
     keeps pyabc's history (SQLite) for inspection; a temporary file by default. ``progress`` is called
-    after each generation with (generation, epsilon, simulations so far).
+    after each generation with (generation, epsilon, simulations so far). With ``stage``, its priors and
+    only its targets are used.
     """
     import pyabc  # an optional extra (`cadre[calibrate]`): only calibration needs it
 
+    if stage is not None:
+        priors = stage.priors
     names = [p.name for p in priors]
     unknown = [n for n in names if n not in scn.values]
     if unknown:
         raise ValueError(f"no such parameter(s) in {scn.id}: {', '.join(unknown)}")
     table = calibration_targets(scale)
+    if stage is not None:
+        table = table.filter(pl.col("target_id").map_elements(stage.selects, return_dtype=pl.Boolean))
     observed = dict.fromkeys(table.get_column("target_id").to_list(), 0.0)
 
     def model(parameters: Mapping[str, float]) -> dict[str, float]:
         seed = int(np.random.randint(0, 2**31 - 1))
-        return _simulate(scn, {n: float(parameters[n]) for n in names}, scale, seed)
+        errors = _simulate(scn, {n: float(parameters[n]) for n in names}, scale, seed)
+        return {k: errors[k] for k in observed}
 
     def distance(x: Mapping[str, float], x0: Mapping[str, float]) -> float:
         errors = np.array([x[k] - x0[k] for k in x0], dtype=np.float64)
@@ -186,7 +223,9 @@ def calibrate(scn: Scenario, *, population: int = 100, generations: int = 6, sca
     else:
         executor = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"))
     sampler = pyabc.sampler.ConcurrentFutureSampler(executor, client_max_jobs=max(2, 2 * workers))
-    abc = pyabc.ABCSMC(model, prior, distance, population_size=population, sampler=sampler,
+    # Many dimensions: a kernel from each particle's nearest neighbours keeps the weights from degenerating.
+    transition = pyabc.LocalTransition(k_fraction=0.25) if len(priors) > 4 else pyabc.MultivariateNormalTransition()
+    abc = pyabc.ABCSMC(model, prior, distance, population_size=population, sampler=sampler, transitions=transition,
                        eps=pyabc.QuantileEpsilon(alpha=0.5))
     with tempfile.TemporaryDirectory() as tmp:
         db = database or Path(tmp) / "calibration.db"
@@ -211,12 +250,42 @@ def calibrate(scn: Scenario, *, population: int = 100, generations: int = 6, sca
         p5, median, p95 = _weighted_quantiles(frame[p.name].to_numpy(), w, (0.05, 0.5, 0.95))
         rows.append({"parameter": p.name, "prior_low": p.low, "prior_high": p.high, "median": median,
                      "p5": p5, "p95": p95})
+    ess = float(1.0 / np.sum((w / w.sum()) ** 2))
     return Calibration(particles=particles, summary=pl.DataFrame(rows), generations=len(epsilons),
-                       simulations=simulations, epsilons=epsilons, scale=scale, base=scn.id)
+                       simulations=simulations, epsilons=epsilons, scale=scale, base=scn.id,
+                       stage=stage.name if stage else "all", effective_size=ess)
 
 
-def fitted_scenario(calibration: Calibration, scn: Scenario, *, digits: int = 4) -> dict[str, dict[str, Any]]:
+def calibrate_stages(scn: Scenario, stages: Sequence[Stage] = STAGES,
+                     on_stage: Callable[[Calibration], None] | None = None,
+                     **options: Any) -> list[Calibration]:
+    """Fit ``stages`` in order, each with the medians of the earlier ones in place (see :data:`STAGES`)."""
+    results = []
+    current = scn
+    for stage in stages:
+        result = calibrate(current, stage=stage, **options)
+        results.append(result)
+        current = _with(current, dict(result.summary.select("parameter", "median").iter_rows()))
+        if on_stage:
+            on_stage(result)
+    return results
+
+
+def _base_note(note: str) -> str:
+    """A note without the report of an earlier calibration, so that notes do not grow with each one."""
+    return note.split("; ABC-SMC posterior")[0]
+
+
+def fitted_scenario(calibrations: Calibration | Sequence[Calibration], scn: Scenario, *,
+                    digits: int = 4) -> dict[str, dict[str, Any]]:
     """The scenario entries of the fitted parameters: value (posterior median), interval, prior, note."""
+    entries: dict[str, dict[str, Any]] = {}
+    for calibration in [calibrations] if isinstance(calibrations, Calibration) else calibrations:
+        entries.update(_entries(calibration, scn, digits))
+    return entries
+
+
+def _entries(calibration: Calibration, scn: Scenario, digits: int) -> dict[str, dict[str, Any]]:
     entries: dict[str, dict[str, Any]] = {}
     for row in calibration.summary.iter_rows(named=True):
         name = row["parameter"]
@@ -227,8 +296,8 @@ def fitted_scenario(calibration: Calibration, scn: Scenario, *, digits: int = 4)
             "source": "calibrated",
             "interval": [round(row["p5"], digits), round(row["p95"], digits)],
             "prior": [row["prior_low"], row["prior_high"]],
-            "note": (f"{scn.notes.get(name, '')}; ABC-SMC posterior median, 90% interval beside it "
-                     f"({calibration.generations} generations, {calibration.simulations} replicates "
-                     f"at scale {calibration.scale})").lstrip("; "),
+            "note": (f"{_base_note(scn.notes.get(name, ''))}; ABC-SMC posterior median, 90% interval beside it "
+                     f"(stage {calibration.stage}: {calibration.generations} generations, "
+                     f"{calibration.simulations} replicates at scale {calibration.scale})").lstrip("; "),
         }
     return entries
