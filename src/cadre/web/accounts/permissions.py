@@ -1,0 +1,179 @@
+"""Who may do what, where: the one place that answers "may this user do ACTION on this unit?".
+
+A role grants a fixed set of actions (:data:`GRANTS`); a membership grants them at its unit and every
+unit below it (a factory committee of one Leningrad factory acts on that factory's files only; a
+regional council of Leningrad on every file of the region; the director at the center on everything).
+Services call :func:`require` before anything else; selectors filter with :func:`scope_q`, so that a
+view never filters by role itself. Superusers may do everything (administration, the twin import).
+
+Screening decisions are checked twice: here (may the user decide files of this unit at all, and in which
+engine roles), then by the engine's ladder (may that role take that action at the file's stage today).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from cadre.engine.screening import Role as LadderRole
+from cadre.web.accounts.models import Membership, OrgUnit, Role
+from cadre.web.errors import Forbidden
+
+__all__ = [
+    "GRANTS",
+    "LADDER_ROLES",
+    "Action",
+    "holds",
+    "ladder_roles",
+    "may",
+    "require",
+    "require_admin",
+    "scope_q",
+    "scope_units",
+]
+
+
+class Action(StrEnum):
+    """What a user can be allowed to do."""
+
+    CAMPAIGN_MANAGE = "campaign_manage"  # create a campaign, new rulebook versions, deadlines
+    CONTROL_FIGURES_SET = "control_figures_set"  # set and push down quotas
+    FILE_DECLARE = "file_declare"  # a volunteer's own declaration
+    FILE_VIEW = "file_view"
+    FILE_DECIDE = "file_decide"  # a screening decision (which one: the ladder says, by engine role)
+    REFERENCE_GIVE = "reference_give"
+    SELECTION_RUN = "selection_run"
+    COURSE_MANAGE = "course_manage"
+    DISTRIBUTION_PLAN = "distribution_plan"
+    PLACEMENT_RUN = "placement_run"
+    DISPATCH = "dispatch"
+    ARRIVAL_RECORD = "arrival_record"
+    FIELD_RECORD = "field_record"  # field events and exits
+    AUDIT_VIEW = "audit_view"
+    JOB_VIEW = "job_view"
+
+
+_READ = {Action.FILE_VIEW, Action.JOB_VIEW}
+GRANTS: dict[str, frozenset[Action]] = {
+    Role.DIRECTOR: frozenset({*_READ, Action.CAMPAIGN_MANAGE, Action.CONTROL_FIGURES_SET, Action.SELECTION_RUN,
+                              Action.DISTRIBUTION_PLAN, Action.AUDIT_VIEW}),
+    Role.REGIONAL_COUNCIL: frozenset({*_READ, Action.FILE_DECIDE, Action.CONTROL_FIGURES_SET}),
+    Role.REGIONAL_UNION: frozenset({*_READ, Action.FILE_DECIDE}),
+    Role.FACTORY_COMMITTEE: frozenset({*_READ, Action.FILE_DECIDE, Action.REFERENCE_GIVE}),
+    Role.PARTY_CELL: frozenset({*_READ, Action.FILE_DECIDE, Action.REFERENCE_GIVE}),
+    Role.REGIONAL_PARTY_COMMITTEE: frozenset({*_READ, Action.FILE_DECIDE, Action.SELECTION_RUN,
+                                              Action.AUDIT_VIEW}),
+    Role.VOLUNTEER: frozenset({Action.FILE_DECLARE}),
+    Role.COURSE_ORGANIZER: frozenset({*_READ, Action.COURSE_MANAGE}),
+    Role.PLACEMENT_AGENCY: frozenset({*_READ, Action.COURSE_MANAGE, Action.DISTRIBUTION_PLAN,
+                                      Action.PLACEMENT_RUN, Action.DISPATCH, Action.ARRIVAL_RECORD,
+                                      Action.FIELD_RECORD, Action.AUDIT_VIEW}),
+    Role.DISTRICT_OFFICE: frozenset({*_READ, Action.PLACEMENT_RUN, Action.ARRIVAL_RECORD, Action.FIELD_RECORD}),
+    Role.HISTORIAN: frozenset({*_READ, Action.AUDIT_VIEW}),
+}
+
+#: The ladder's bodies that each workspace role decides as (the volunteer submits and withdraws).
+LADDER_ROLES: dict[str, LadderRole] = {
+    Role.PARTY_CELL: LadderRole.PARTY_CELL,
+    Role.FACTORY_COMMITTEE: LadderRole.FACTORY_COMMITTEE,
+    Role.REGIONAL_UNION: LadderRole.REGIONAL_UNION,
+    Role.REGIONAL_COUNCIL: LadderRole.REGIONAL_COUNCIL,
+    Role.REGIONAL_PARTY_COMMITTEE: LadderRole.REGIONAL_PARTY,
+    Role.VOLUNTEER: LadderRole.VOLUNTEER,
+}
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def _memberships(user: User) -> list[Membership]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, "_cadre_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("unit"))
+        user._cadre_memberships = cached  # type: ignore[union-attr]  # per-request cache on the user object
+    return cached
+
+
+def _superuser(user: User) -> bool:
+    return bool(getattr(user, "is_superuser", False)) and user.is_active
+
+
+def may(user: User, action: Action, unit: OrgUnit | None) -> bool:
+    """Whether ``user`` may take ``action`` on an object of ``unit`` (``None``: an object of the center)."""
+    if _superuser(user):
+        return True
+    for m in _memberships(user):
+        if action in GRANTS[m.role] and ((unit is None and m.unit.parent_id is None)
+                                          or (unit is not None and m.unit.contains(unit))):
+            return True
+    return False
+
+
+def require(user: User, action: Action, unit: OrgUnit | None, *, what: str = "") -> None:
+    """Raise :class:`Forbidden`, saying why, unless ``user`` may take ``action`` on ``unit``."""
+    if may(user, action, unit):
+        return
+    where = unit.code if unit is not None else _("the center")
+    if not user.is_authenticated:
+        raise Forbidden(_("sign in first"))
+    raise Forbidden(_("%(user)s may not %(action)s for %(where)s%(what)s: no role that allows it at this unit "
+                      "or above") % {"user": user.get_username(), "action": action.value.replace("_", " "),
+                                     "where": where, "what": f" ({what})" if what else ""})
+
+
+def ladder_roles(user: User, unit: OrgUnit) -> list[LadderRole]:
+    """The ladder bodies ``user`` may decide as for a file of ``unit``, highest authority last."""
+    roles = {LADDER_ROLES[m.role] for m in _memberships(user)
+             if m.role in LADDER_ROLES and m.role != Role.VOLUNTEER and m.unit.contains(unit)}
+    from cadre.engine.screening import AUTHORITY
+
+    return sorted(roles, key=lambda r: AUTHORITY.get(r, 0))
+
+
+def scope_units(user: User, action: Action) -> list[OrgUnit] | None:
+    """The units at whose subtrees ``user`` may take ``action``; ``None`` means everywhere."""
+    if _superuser(user):
+        return None
+    return [m.unit for m in _memberships(user) if action in GRANTS[m.role]]
+
+
+def scope_q(user: User, action: Action, *unit_fields: str) -> Q:
+    """A filter for objects that ``user`` may take ``action`` on, through any of ``unit_fields``.
+
+    Each field is a lookup path to an :class:`OrgUnit` (``"factory"``, ``"destination"``); an object
+    matches when one of them lies in the subtree of a unit where the action is granted.
+    """
+    units = scope_units(user, action)
+    if units is None:
+        return Q()
+    q = Q(pk__in=[])
+    for unit in _roots(units):
+        for field in unit_fields:
+            q |= Q(**{f"{field}__path__startswith": unit.path})
+    return q
+
+
+def _roots(units: Iterable[OrgUnit]) -> list[OrgUnit]:
+    """The units not below another of them (a filter over their subtrees needs only these)."""
+    ordered = sorted(set(units), key=lambda u: len(u.path))
+    kept: list[OrgUnit] = []
+    for unit in ordered:
+        if not any(k.contains(unit) for k in kept):
+            kept.append(unit)
+    return kept
+
+
+def require_admin(user: User) -> None:
+    """Raise :class:`Forbidden` unless ``user`` is an administrator (superuser)."""
+    if not _superuser(user):
+        raise Forbidden(_("only an administrator may change the organization and its accounts"))
+
+
+def holds(user: User, action: Action) -> bool:
+    """Whether ``user`` may take ``action`` anywhere at all (before the exact unit is known)."""
+    return _superuser(user) or any(action in GRANTS[m.role] for m in _memberships(user))

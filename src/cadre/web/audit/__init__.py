@@ -1,0 +1,1 @@
+"""Audit: one row per write, written by services only, in the same transaction as the write."""

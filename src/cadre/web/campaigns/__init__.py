@@ -1,0 +1,1 @@
+"""Campaigns: the campaign, its control figures, its versioned rulebook and its deadlines."""

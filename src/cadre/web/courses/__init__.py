@@ -1,0 +1,1 @@
+"""Courses: cohorts of the preparatory course, enrollments, completion and waivers."""

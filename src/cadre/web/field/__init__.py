@@ -1,0 +1,1 @@
+"""Field service: the journal of what happens to each worker in the field, exits included."""

@@ -1,0 +1,1 @@
+"""Personal files: the questionnaire, references, screening decisions and the file's workflow status."""

@@ -1,0 +1,1 @@
+"""Jobs: long operations (selection, placement, a twin run, an import) run outside the request."""

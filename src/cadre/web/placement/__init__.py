@@ -1,0 +1,1 @@
+"""Placement: posts, the distribution plan (origin -> destination flows), placements, dispatch, arrival."""
