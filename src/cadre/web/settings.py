@@ -66,6 +66,11 @@ INSTALLED_APPS = [
     "cadre.web.placement",
     "cadre.web.field",
     "cadre.web.jobs",
+    "cadre.web.ui",
+    "cadre.web.analytics",
+    "cadre.web.imports",
+    "cadre.web.exports",
+    "cadre.web.api",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cadre.web.ui.context.navigation",
             ],
         },
     },
@@ -128,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"  # until the pages add their own sign-in page
+LOGIN_URL = "ui:login"
 LOGIN_REDIRECT_URL = "/"
 
 # Login throttling: five failures for one user name from one address lock it for an hour.

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "cadre.web.api"
+    label = "api"

@@ -1,0 +1,1 @@
+"""exports pages of the workspace."""

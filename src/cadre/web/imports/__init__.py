@@ -1,0 +1,1 @@
+"""imports pages of the workspace."""
