@@ -24,8 +24,6 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-#: Where tests leave screenshots of the main pages, to be looked at by eye.
-SHOTS = Path(os.environ.get("CADRE_SCREENSHOTS", "var/screenshots"))
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls of the test itself (fixtures
 # creating users) are still plain synchronous calls, which Django allows once told so.
@@ -57,18 +55,7 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     assert not errors, f"the page reported errors: {errors}"
 
 
-def sign_in(page: Any, username: str, password: str) -> None:
-    """Sign in through the workspace's own login page."""
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
-def shot(page: Any, name: str) -> Path:
-    """A full-page screenshot under :data:`SHOTS`, for a person to look at."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+# Test modules import these from `browser` (a module name unique in the test tree), not from conftest.
+from browser import SHOTS as SHOTS  # noqa: E402
+from browser import shot as shot  # noqa: E402
+from browser import sign_in as sign_in  # noqa: E402

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from browser import shot, sign_in
 from django.contrib.auth import get_user_model
 
 from cadre.web.accounts.models import Membership, OrgUnit, UnitKind
-from conftest import shot, sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -27,3 +27,13 @@ def test_a_wrong_password_is_refused_with_a_message(client: Client, people: dict
     response = client.post("/accounts/login/", {"username": "fc1", "password": "wrong"})
     assert response.status_code == 200
     assert "did not match" in response.content.decode()
+
+
+def test_every_page_carries_a_strict_content_security_policy(client: Client) -> None:
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
