@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -69,6 +71,11 @@ def user_create(*, actor: Any, username: str, password: str | None, email: str =
         model = get_user_model()
         if model.objects.filter(username=username).exists():
             raise Invalid(_("user name %(name)s is taken") % {"name": username})
+        if password is not None:
+            try:  # the password policy of settings.AUTH_PASSWORD_VALIDATORS
+                validate_password(password, model(username=username, email=email))
+            except ValidationError as error:
+                raise Invalid(_("the password does not meet the policy"), list(error.messages)) from None
         user = model.objects.create_user(username=username, password=password, email=email)
         audit_record(actor=actor, action="user_create", obj=user, after={"username": username})
         return user
