@@ -105,13 +105,21 @@ def test_updating_a_scenario_file_replaces_only_the_fitted_lines() -> None:
 def test_counts_of_the_contract_scale_with_the_work_force() -> None:
     """Calibration runs at a fraction of the work force; its counts must scale (about) linearly."""
     scn = load_scenario("ussr-1929")
-    per_place = []
-    for scale in (0.05, 0.2):
-        doc = build_document(run_replicate(scn, seed=np.random.SeedSequence(3), scale=scale).tables,
-                             scenario="s", seed=3)
+    per_place, lost, where = [], [], []
+    for scale in (0.05, 0.3):
+        replicate = run_replicate(scn, seed=np.random.SeedSequence(3), scale=scale)
+        doc = build_document(replicate.tables, scenario="s", seed=3)
         per_place.append([doc["volunteers"]["total"] / scale, doc["selected"]["total"] / scale,
                           doc["arrivals"]["1930-02-15"] / scale, doc["headcount"]["1930-07-01"]["rural_work"] / scale])
+        lost.append(replicate.diagnostics["unaccounted_spring_1930"] / scale)
+        flows = replicate.tables.actual_flows
+        assert flows is not None
+        where.append(flows.group_by("to_region").agg(pl.col("n").sum()).with_columns(pl.col("n") / pl.col("n").sum()))
     assert np.allclose(per_place[0], per_place[1], rtol=0.08), per_place
+    assert np.isclose(lost[0], lost[1], rtol=0.15), lost
+    # A small run sends its workers where the full run sends them (the destinations' limits shrink with it).
+    shares = where[0].join(where[1], on="to_region", how="full", coalesce=True).fill_null(0.0)
+    assert (shares.get_column("n") - shares.get_column("n_right")).abs().max() < 0.05, shares
 
 
 @pytest.mark.slow

@@ -59,23 +59,30 @@ def quotas_1929(candidates: pl.DataFrame, *, scale: float = 1.0) -> pl.DataFrame
     return fit_quotas(by_region, by_union, seed=seed)
 
 
-def plan_distribution(selected: pl.DataFrame) -> Distribution:
+def plan_distribution(selected: pl.DataFrame, *, scale: float | None = None) -> Distribution:
     """The origin-destination plan for a selected cohort: the record's destinations, groups, priorities.
 
-    The record's 10,000 for the grain regions, and its groups of 50, are scaled to the size of the cohort, so
-    that a small run is not made infeasible by figures meant for 26,380 workers; no group is required to be
-    larger than the smallest region's contingent.
+    ``scale`` is the run's share of the full work force: the destinations' upper limits, the record's
+    10,000 for the grain regions and its groups of 50 shrink with it, so that a small run is a miniature of
+    the full one (without it, a small cohort would fit entirely into the first-priority regions). Without
+    ``scale`` (a cohort of real files), the figures are scaled to the cohort's size against the 1929
+    quotas. No group is required to be larger than the smallest region's contingent.
     """
     supply = selected.group_by("source_region").len().select(
         pl.col("source_region").alias("region"), pl.col("len").cast(pl.Int64).alias("supply"))
     inputs = inputs_1929(quotas=record.quotas(), plan=record.control_plan(), regions=record.regions())
-    scale = int(supply["supply"].sum()) / record.quota_total()
+    demand = inputs.demand
+    if scale is not None and scale < 1.0:
+        demand = demand.with_columns(
+            (pl.col(c).cast(pl.Float64) * scale).ceil().cast(pl.Int64).alias(c) for c in ("minimum", "maximum"))
+    else:
+        scale = int(supply["supply"].sum()) / record.quota_total()
     floor = round(record.observation("wholesale_districts_target") * scale)
     # A region that sends fewer workers than a group still sends them, as one group.
     smallest = int(supply.get_column("supply").min() or 1)  # type: ignore[arg-type]
     group = min(max(1, round(MIN_GROUP_1929 * min(1.0, scale))), smallest)
     params = DistributionParams(min_group=group, floors=floors_1929(floor))
-    return distribute(supply, inputs.demand, params=params, distances=region_distances())
+    return distribute(supply, demand, params=params, distances=region_distances())
 
 
 def planned_flows(*, scale: float = 1.0) -> pl.DataFrame:

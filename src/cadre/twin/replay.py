@@ -78,7 +78,7 @@ def run_replicate(scn: Scenario, *, seed: np.random.SeedSequence, scale: float,
     screened = screen_and_select(files, evaluate(files, book), cuts=_cuts(scn), targets=targets, rng=rng, scale=scale)
     note("screening and selection")
     selected = files.join(screened.selection.selected.select("person_id"), on="person_id")
-    distribution = plan_distribution(selected)
+    distribution = plan_distribution(selected, scale=scale)
     if not distribution.ok:
         raise RuntimeError("no distribution plan: " + "; ".join(b.explanation for b in distribution.certificate.binding))
     travelling = assign_destinations(selected, distribution.pairs)
