@@ -85,10 +85,13 @@ def selection_run(*, actor: Any, campaign: Campaign, region: OrgUnit | None = No
         summary = {
             "candidates": len(candidates), "selected": len(written), "status": str(cert.status),
             "objective": cert.objective, "bound": cert.bound, "selector": selector.value,
-            "binding": [b.explanation for b in cert.binding],
+            "binding": [b.explanation for b in cert.binding], "seconds": cert.seconds, "gap": cert.gap,
+            "binding_detail": cert.as_dict()["binding"],
+            "targets": answer.targets.select("code", "label", "hard", "bound", "share", "required", "count",
+                                             "shortfall", "met").to_dicts(),
             "fill": answer.fill.select("source_region", "union", "quota", "selected", "shortfall").to_dicts(),
         }
         audit_record(actor=actor, action="selection_run", obj=region or campaign, campaign=campaign,
-                     rulebook_version=version, after={k: v for k, v in summary.items() if k != "fill"})
+                     rulebook_version=version, after={k: v for k, v in summary.items() if k not in ("fill", "targets", "binding_detail")})
         note(1.0, _("done"))
         return summary
