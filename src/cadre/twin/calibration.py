@@ -35,6 +35,7 @@ import polars as pl
 
 from cadre.twin.contract import build_document
 from cadre.twin.diagnostics import DIAGNOSTIC_KEY
+from cadre.twin.errors import InfeasibleRunError
 from cadre.twin.replay import run_replicate
 from cadre.twin.scenario import Scenario
 from cadre.twin.targets import Comparison, Role, compare, targets
@@ -144,9 +145,16 @@ class Calibration:
     effective_size: float = float("nan")  # of the last generation's weights
 
 
+#: The error of every target for a replicate the campaign cannot be run with (no distribution plan, say).
+INFEASIBLE = 10.0
+
+
 def _simulate(scn: Scenario, values: dict[str, float], scale: float, seed: int) -> dict[str, float]:
     fitted = _with(scn, values)
-    replicate = run_replicate(fitted, seed=np.random.SeedSequence(seed), scale=scale)
+    try:
+        replicate = run_replicate(fitted, seed=np.random.SeedSequence(seed), scale=scale)
+    except InfeasibleRunError:  # the replay found no plan for these values: far from the record
+        return dict.fromkeys(calibration_targets(scale).get_column("target_id").to_list(), INFEASIBLE)
     document = build_document(replicate.tables, scenario=scn.id, seed=seed)
     document[DIAGNOSTIC_KEY] = replicate.diagnostics
     return target_errors(document, scale=scale)

@@ -17,6 +17,7 @@ import polars as pl
 from cadre.engine.distribution import region_distances
 from cadre.engine.placement import compile_instance, solve_assignment
 from cadre.twin.contract_tables import ServiceState
+from cadre.twin.errors import InfeasibleRunError
 from cadre.twin.posts import sample_posts
 from cadre.twin.scenario import Scenario
 
@@ -71,7 +72,7 @@ def deploy(selected: pl.DataFrame, scn: Scenario, *, rng: np.random.Generator) -
     posts, arcs = sample_posts(people, rng=rng)
     result = solve_assignment(compile_instance(arcs, posts, people.select("person_id")))
     if not result.certificate.proven_optimal:
-        raise RuntimeError(f"placement failed: {result.certificate.message}")
+        raise InfeasibleRunError(f"placement failed: {result.certificate.message}")
     post_type = people.select("person_id").join(
         result.assignment.join(posts.select("post_id", "post_type"), on="post_id"), on="person_id",
         how="left", maintain_order="left").get_column("post_type").to_numpy()

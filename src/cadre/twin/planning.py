@@ -72,11 +72,14 @@ def plan_distribution(selected: pl.DataFrame, *, scale: float | None = None) -> 
         pl.col("source_region").alias("region"), pl.col("len").cast(pl.Int64).alias("supply"))
     inputs = inputs_1929(quotas=record.quotas(), plan=record.control_plan(), regions=record.regions())
     demand = inputs.demand
+    cohort = int(supply["supply"].sum()) / record.quota_total()
     if scale is not None and scale < 1.0:
         demand = demand.with_columns(
             (pl.col(c).cast(pl.Float64) * scale).ceil().cast(pl.Int64).alias(c) for c in ("minimum", "maximum"))
+        # A cohort smaller than its share of the quotas cannot meet floors meant for the whole share.
+        scale = min(scale, cohort)
     else:
-        scale = int(supply["supply"].sum()) / record.quota_total()
+        scale = cohort
     floor = round(record.observation("wholesale_districts_target") * scale)
     # A region that sends fewer workers than a group still sends them, as one group.
     smallest = int(supply.get_column("supply").min() or 1)  # type: ignore[arg-type]

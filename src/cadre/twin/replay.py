@@ -27,6 +27,7 @@ from cadre.twin.contract import RunTables, aggregate, build_document
 from cadre.twin.contract_aggregate import aggregate_section
 from cadre.twin.deployment import deploy
 from cadre.twin.diagnostics import DIAGNOSTIC_KEY, diagnostics
+from cadre.twin.errors import InfeasibleRunError
 from cadre.twin.farms import coverage
 from cadre.twin.journal import field_events
 from cadre.twin.planning import plan_distribution, planned_flows
@@ -80,7 +81,7 @@ def run_replicate(scn: Scenario, *, seed: np.random.SeedSequence, scale: float,
     selected = files.join(screened.selection.selected.select("person_id"), on="person_id")
     distribution = plan_distribution(selected, scale=scale)
     if not distribution.ok:
-        raise RuntimeError("no distribution plan: " + "; ".join(b.explanation for b in distribution.certificate.binding))
+        raise InfeasibleRunError("no distribution plan: " + "; ".join(b.explanation for b in distribution.certificate.binding))
     travelling = assign_destinations(selected, distribution.pairs)
     note("distribution")
     deployed = deploy(travelling, scn, rng=rng)
