@@ -53,6 +53,10 @@ class DistributionPlan(models.Model):
     certificate = models.JSONField(default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Set when the plan is approved (after the engine found no problem in it); files then follow it.
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

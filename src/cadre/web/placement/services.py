@@ -60,7 +60,10 @@ def distribution_plan_run(*, actor: Any, campaign: Campaign, progress: Progress 
         plan = DistributionPlan.objects.create(
             campaign=campaign, status=str(cert.status), objective=cert.objective, bound=cert.bound,
             certificate={"solver": cert.solver, "seconds": cert.seconds, "message": cert.message,
-                         "binding": [b.explanation for b in cert.binding]}, created_by=actor)
+                         "binding": [b.explanation for b in cert.binding],
+                         # What the plan was built for: an edited plan is checked against it again.
+                         "supply": dict(frame.group_by("source_region").len().iter_rows()),
+                         "capacity": room}, created_by=actor)
         pairs = answer.pairs
         DistributionFlow.objects.bulk_create(
             DistributionFlow(plan=plan, origin=regions[o], destination=regions[d], n=n) for o, d, n in pairs.iter_rows())
