@@ -20,7 +20,7 @@ $(BIN)/cadre: $(UV) pyproject.toml uv.lock
 
 setup: $(BIN)/cadre  ## install the locked environment into .venv
 
-demo: setup  ## the main job: the record's key tables, then the engine on a bundled sample campaign
+demo: setup  ## the main job: replay 1929 with the twin into a fresh workspace and serve it on localhost
 	$(BIN)/cadre demo
 
 test: setup  ## every check CI runs: lint, types, layering, the whole test suite (slow and PostgreSQL included)

@@ -126,17 +126,3 @@ def test_sample_schema_and_ladder(tmp_path: Path) -> None:
     check(["engine", "validate", "-f", str(out)], says=("all 500 rows are valid",))
     check(["engine", "schema"], says=("years_at_factory", "HISTORICAL DATA"))
     check(["engine", "ladder"], says=("approve", "regional_party"))
-
-
-def test_demo_runs_end_to_end(tmp_path: Path) -> None:
-    check(["demo", "--n", "3000", "--out", str(tmp_path)],
-          says=("record check", "Control figures", "The screening ladder", "selected to fill the control figures", "Planning: selection, distribution, placement",
-                "record 1930"))
-    decisions = pl.read_parquet(tmp_path / "decisions.parquet")
-    assert decisions.get_column("reason").str.len_chars().min() > 0  # every decision carries a reason
-    assert {"submit", "approve", "reject", "select"} <= set(decisions.get_column("action").to_list())
-
-
-def test_demo_plans_the_selected_cohort(tmp_path: Path) -> None:
-    output = check(["demo", "--n", "4000"], says=("selection: optimal", "distribution: optimal", "placement: optimal"))
-    assert "women:" in output  # the women's target cannot be met, and the demo says why

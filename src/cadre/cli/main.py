@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from cadre import __version__
-from cadre.cli import demo, engine_cmd, record_cmd, twin_cmd, workspace_cmd
+from cadre.cli import demo, engine_cmd, record_cmd, serve, twin_cmd, workspace_cmd
 
 app = typer.Typer(
     name="cadre",
@@ -18,6 +18,7 @@ app.add_typer(record_cmd.app, name="record")
 app.add_typer(engine_cmd.app, name="engine")
 app.add_typer(twin_cmd.app, name="twin")
 app.command("demo")(demo.demo)
+app.command("serve")(serve.serve_cmd)
 app.command("backup")(workspace_cmd.backup_cmd)
 app.command("restore")(workspace_cmd.restore_cmd)
 

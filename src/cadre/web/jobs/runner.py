@@ -63,11 +63,18 @@ def _twin_load(job: Job, progress: Callable[[float, str], None]) -> Any:
                              slug=job.params.get("slug", "ussr-1929"), progress=progress)
 
 
+def _import(job: Job, progress: Callable[[float, str], None]) -> Any:
+    from cadre.web.imports.services import import_run
+
+    return import_run(actor=job.created_by, batch=int(job.params["batch"]), progress=progress)
+
+
 KINDS: dict[str, Adapter] = {
     "selection": _selection,
     "distribution": _distribution,
     "placement": _placement,
     "twin_load": _twin_load,
+    "import": _import,
 }
 
 

@@ -17,7 +17,9 @@ __all__ = ["job_submit"]
 
 #: The permission a kind of job needs at submission (the service itself checks again, with the unit).
 _NEEDS = {"selection": Action.SELECTION_RUN, "distribution": Action.DISTRIBUTION_PLAN,
-          "placement": Action.PLACEMENT_RUN, "twin_load": None}
+          "placement": Action.PLACEMENT_RUN, "twin_load": None,
+          # An import needs CAMPAIGN_MANAGE (files) or PLACEMENT_RUN (posts): imports.services checks which.
+          "import": Action.JOB_VIEW}
 
 
 def job_submit(*, actor: Any, kind: str, params: dict[str, Any], campaign: Any = None,
