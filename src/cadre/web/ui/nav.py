@@ -38,6 +38,7 @@ SECTIONS: tuple[tuple[str, Any, frozenset[str]], ...] = (
     ("imports:start", _("Import"), frozenset({R.DIRECTOR, R.PLACEMENT_AGENCY})),
     ("exports:index", _("Exports"), frozenset({R.HISTORIAN, R.DIRECTOR})),
     ("audit:campaign", _("Audit"), frozenset({R.DIRECTOR, R.HISTORIAN})),
+    ("api:tokens", _("API tokens"), frozenset()),
 )
 
 
