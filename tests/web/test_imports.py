@@ -128,3 +128,18 @@ def test_the_pages_upload_preview_and_import(people, campaign):
     volunteer.force_login(people["vol1"])
     assert volunteer.get("/imports/").status_code == 403
     assert volunteer.get(f"/imports/{batch.pk}/").status_code == 404
+
+
+def test_cells_no_database_can_store_are_problems_at_their_place(people, campaign):
+    """A NUL, a text longer than its column, a number past the integer column: found in the preview."""
+    data = volunteers({"person_id": "P" * 80}, {"trade": "fit\x00ter"})
+    batch = preview(people, campaign, data)
+    places = {(p["row"], p["column"]) for p in batch.problems}
+    assert {(1, "person_id"), (2, "trade")} <= places
+    assert all("\x00" not in (p["value"] or "") for p in batch.problems)  # storable on PostgreSQL too
+    with pytest.raises(Invalid, match="problems"):
+        import_submit(actor=people["director"], batch=batch)
+    assert not PersonalFile.objects.exists()
+    posts = b"district,kind,name,capacity\nLVO-D1,chairman,Farm,99999999999999999999\n"
+    problems = {(p["row"], p["column"]) for p in preview(people, campaign, posts, who="district", kind="posts").problems}
+    assert problems == {(1, "capacity")}

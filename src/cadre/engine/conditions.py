@@ -8,6 +8,7 @@ rulebook is ever evaluated as code.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,7 +130,10 @@ def _check_value(op: str, value: Any, kind: Kind, allowed: tuple[str, ...], wher
     for v in values:
         ok: bool
         if kind in (Kind.INT, Kind.FLOAT):
-            ok = isinstance(v, (int, float)) and not isinstance(v, bool)
+            # nan compares false with everything (nobody would pass, silently); a list of an int column
+            # must hold whole numbers, which is all polars can look up in it.
+            ok = (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                  and not (kind is Kind.INT and op in _LIST_OPERATORS and isinstance(v, float)))
         elif kind is Kind.DATE:
             ok = isinstance(v, dt.date) and not isinstance(v, dt.datetime)
         elif kind is Kind.BOOL:

@@ -10,6 +10,8 @@ the wrong kind or out of bounds is refused with every problem named.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -65,6 +67,9 @@ def _check(param: Parameter, value: Any, where: str) -> str | None:
         return None if isinstance(value, bool) else f"{where}: {param.name} takes true or false, not {value!r}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return f"{where}: {param.name} takes a number, not {value!r}"
+    if not math.isfinite(value):
+        # nan compares false with both bounds, so it would pass them unseen.
+        return f"{where}: {param.name} takes a finite number, not {value!r}"
     if kind == "int" and not float(value).is_integer():
         return f"{where}: {param.name} takes a whole number, not {value!r}"
     if param.low is not None and value < param.low:
@@ -114,7 +119,8 @@ def parse_scenario(text: str, *, source: str, resolve: Any = None) -> Scenario:
     if "extends" in data:
         try:
             base = (resolve or load_scenario)(str(data["extends"]))
-        except (ScenarioError, FileNotFoundError) as e:
+        except (ScenarioError, OSError, UnicodeError) as e:
+            # OSError: a name no file system takes (too long); UnicodeError: a file that is not UTF-8 text.
             problems.append(f"extends {data['extends']!r}: {e}")
     values: dict[str, Any] = {} if base is None else dict(base.values)
     sources: dict[str, str] = {} if base is None else dict(base.sources)
@@ -165,6 +171,11 @@ def bundled_scenarios() -> list[str]:
     return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+# The scenarios being loaded by this thread, outermost first: a file that extends itself, directly or
+# through others, is refused instead of recursing without end.
+_loading = threading.local()
+
+
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """A bundled scenario by name, or a scenario file by path."""
     name = str(name_or_path)
@@ -175,4 +186,12 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such scenario file, and not a bundled scenario "
                                 f"({', '.join(bundled_scenarios())})")
-    return parse_scenario(path.read_text(encoding="utf-8"), source=str(path))
+    key = str(path.resolve())
+    chain: list[str] = _loading.__dict__.setdefault("chain", [])
+    if key in chain:
+        raise ScenarioError(str(path), [f"extends itself: {' -> '.join([*chain, key])}"])
+    chain.append(key)
+    try:
+        return parse_scenario(path.read_text(encoding="utf-8"), source=str(path))
+    finally:
+        chain.pop()

@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,8 @@ from cadre.web.files.reasons import ReasonCode
 __all__ = ["selection_run"]
 
 Progress = Callable[[float, str], None]
+#: Statuses of files that took a place of the control figures: selected, and every stage of service after.
+_TAKEN = (Status.SELECTED, Status.TRAINED, Status.DISPATCHED, Status.ARRIVED, Status.PLACED, Status.EXITED)
 
 
 def selection_run(*, actor: Any, campaign: Campaign, region: OrgUnit | None = None, as_of: date | None = None,
@@ -37,7 +40,9 @@ def selection_run(*, actor: Any, campaign: Campaign, region: OrgUnit | None = No
     Refused before the campaign's selection date. The engine's optimizer fills the control figures (and
     factory quotas) meeting the rulebook's cohort targets; every file it chooses takes the ladder's
     ``select`` move by the body that makes the final selection on ``as_of``, in one transaction with its
-    decision and audit rows. Files not chosen stay approved. Returns a summary with the certificate.
+    decision and audit rows. Files not chosen stay approved. The figures count every file selected so far,
+    by earlier runs too, so a second run only fills what the first left; runs of one campaign take turns
+    (a lock on the campaign's row). Returns a summary with the certificate.
     """
     note = progress or (lambda _f, _m: None)
     with transaction.atomic():
@@ -45,8 +50,16 @@ def selection_run(*, actor: Any, campaign: Campaign, region: OrgUnit | None = No
         day = as_of or timezone.now().date()
         if day < campaign.selection_opens_on:
             raise IllegalMove(_("final selection opens on %(day)s") % {"day": campaign.selection_opens_on.isoformat()})
+        # Two runs at once would each fill the whole figures. The second waits here for the first to commit,
+        # then counts what it selected. NO KEY UPDATE leaves the campaign free to be referenced meanwhile
+        # (decisions and audit rows of other files are written while a selection runs).
+        Campaign.objects.select_for_update(no_key=True, of=("self",)).filter(pk=campaign.pk).first()
         files = PersonalFile.objects.select_for_update(of=("self",)).select_related("campaign", "source_unit").filter(
             campaign=campaign, status=Status.APPROVED)
+        taken = PersonalFile.objects.filter(campaign=campaign, status__in=_TAKEN)
+        taken_cells = {(r["source_region"], r["union"]): r["n"] for r in
+                       taken.values("source_region", "union").annotate(n=Count("id")).order_by()}
+        taken_factories = {r["factory_id"]: r["n"] for r in taken.values("factory_id").annotate(n=Count("id")).order_by()}
         figures = ControlFigure.objects.filter(campaign=campaign).select_related("region")
         quotas = FactoryQuota.objects.filter(campaign=campaign).select_related("factory")
         if region is not None:
@@ -60,8 +73,10 @@ def selection_run(*, actor: Any, campaign: Campaign, region: OrgUnit | None = No
         book = bridge_schema.rulebook_parse(version.text, source=version.ref)
         note(0.2, _("solving"))
         answer = selection_solve(
-            candidates, [{"source_region": f.region.code, "union": f.union, "quota": f.quota} for f in figures],
-            [{"factory_id": q.factory.code, "quota": q.quota} for q in quotas], book, historical=campaign.historical)
+            candidates, [{"source_region": f.region.code, "union": f.union,
+                          "quota": max(0, f.quota - taken_cells.get((f.region.code, f.union), 0))} for f in figures],
+            [{"factory_id": q.factory.code, "quota": max(0, q.quota - taken_factories.get(q.factory.code, 0))}
+             for q in quotas], book, historical=campaign.historical)
         cert = answer.certificate
         if answer.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             raise Invalid(_("no selection keeps the rules"), [b.explanation for b in cert.binding])

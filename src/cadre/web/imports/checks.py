@@ -40,8 +40,9 @@ class Checked:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     def problem(self, row: int | None, column: str | None, value: Any, message: str) -> None:
-        self.problems.append({"row": row, "column": column, "value": None if value is None else str(value)[:200],
-                              "message": message})
+        # A NUL cannot be stored (PostgreSQL's text and JSON refuse it): show it as the two characters \0.
+        shown = None if value is None else str(value)[:200].replace("\x00", "\\0")
+        self.problems.append({"row": row, "column": column, "value": shown, "message": message})
 
     @property
     def sample(self) -> list[dict[str, Any]]:
@@ -54,9 +55,35 @@ def _shown(value: Any) -> Any:
     return value if value is None or isinstance(value, int | float | bool) else str(value)
 
 
+#: The largest whole number the database's integer columns hold (PostgreSQL's integer).
+MAX_INT = 2**31 - 1
+
+
+def _cells(frame: pl.DataFrame, out: Checked, lengths: dict[str, int]) -> None:
+    """Cells no database can store as they are: a NUL anywhere, a text longer than its column."""
+    for column in frame.columns:
+        values = frame.get_column(column).cast(pl.String, strict=False).to_list()
+        limit = lengths.get(column)
+        for i, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            if "\x00" in value:
+                out.problem(i, column, value, _("contains a NUL character"))
+            elif limit is not None and len(value) > limit:
+                out.problem(i, column, value, _("longer than %(n)s characters") % {"n": limit})
+
+
+def _text_lengths(model: Any) -> dict[str, int]:
+    return {f.name: f.max_length for f in model._meta.get_fields()
+            if getattr(f, "max_length", None) and f.get_internal_type() == "CharField"}
+
+
 def check_files(frame: pl.DataFrame, *, campaign: Campaign, actor: Any) -> Checked:
     """Check a volunteer list (the engine's personal-file columns)."""
     out = Checked(rows_in=frame.height, columns=list(frame.columns))
+    _cells(frame, out, _text_lengths(PersonalFile))
+    if out.problems:
+        return out
     if "opposition_past" in frame.columns and not campaign.historical:
         out.problem(None, "opposition_past", None, _("the workspace does not take political past: remove this column "
                                                      "(it is historical data of the 1929 replay only)"))
@@ -110,6 +137,10 @@ def check_posts(frame: pl.DataFrame, *, campaign: Campaign, actor: Any) -> Check
             out.problem(None, column, None, _("required column %(c)s is missing") % {"c": column})
     if out.problems:
         return out
+    _cells(frame, out, {"district": OrgUnit._meta.get_field("code").max_length,
+                        **{k: v for k, v in _text_lengths(Post).items() if k in POST_COLUMNS}})
+    if out.problems:
+        return out
     rows = frame.select([c for c in POST_COLUMNS if c in frame.columns]).to_dicts()
     districts = {u.code: u for u in OrgUnit.objects.filter(kind=UnitKind.DISTRICT,
                                                            code__in={r["district"] for r in rows if r["district"]})}
@@ -129,8 +160,9 @@ def check_posts(frame: pl.DataFrame, *, campaign: Campaign, actor: Any) -> Check
             out.problem(i, "kind", r["kind"], _("not one of %(v)s") % {"v": ", ".join(PostKind.values)})
         if not name or len(name) > 200:
             out.problem(i, "name", r["name"], _("a post needs a name of at most 200 characters"))
-        if capacity is None or capacity < 1:
-            out.problem(i, "capacity", r.get("capacity"), _("places must be a whole number of at least 1"))
+        if capacity is None or not 1 <= capacity <= MAX_INT:
+            out.problem(i, "capacity", r.get("capacity"),
+                        _("places must be a whole number from 1 to %(max)s") % {"max": MAX_INT})
         if farm_type and farm_type not in FarmType.values:
             out.problem(i, "farm_type", farm_type, _("not one of %(v)s") % {"v": ", ".join(FarmType.values)})
         key = ((r["district"] or "").strip(), name)
