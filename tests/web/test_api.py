@@ -184,3 +184,12 @@ def test_field_endpoints_list_and_refuse_through_the_services(people, campaign, 
     problem(post(agency, f"/campaigns/c1929/files/{mine}/exit", {"on": "1930-05-01", "channel": "eloped"}), 422)
     problem(post(agency, f"/campaigns/c1929/files/{mine}/field-events", {"kind": "complaint", "on": "1930-05-01",
                                                                         "post_id": 999}), 422)
+
+
+def test_a_page_past_the_end_is_empty_not_an_error(people, campaign, files):
+    """The fuzzer's finding: an offset past any integer the database holds gave a server error."""
+    client = bearer(people["director"])
+    for url in (f"/api/v1/campaigns/{campaign.slug}/files?page={10**20}", f"/api/v1/audit?page={10**20}"):
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        assert response.json()["items"] == []

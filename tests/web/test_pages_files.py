@@ -111,7 +111,7 @@ def test_approving_from_a_row_returns_the_row_in_its_new_state(client, people, o
     response = client.post(f"/files/{campaign.slug}/{file.person_id}/approve/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert response["HX-Trigger"] == "queueChanged"
-    assert "at factory committee" in response.content.decode()
+    assert "tier 2: factory committee" in response.content.decode()
     counts = client.get(f"/files/queue/counts/?campaign={campaign.slug}").content.decode()
     assert '<span class="n">0</span>' in counts
 

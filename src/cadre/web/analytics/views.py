@@ -134,11 +134,11 @@ def _retention(request: HttpRequest, scope: Scope) -> dict[str, Any]:
         "charts": [
             {"id": "chart-survival", "figure": charts.lines(
                 {_("still serving"): (surv.get_column("day").to_list(), surv.get_column("survival").to_list()),
-                 _("95% interval, low"): (surv.get_column("day").to_list(), surv.get_column("ci_low").to_list()),
-                 _("95% interval, high"): (surv.get_column("day").to_list(), surv.get_column("ci_high").to_list())},
+                 _("lower bound, 95 percent"): (surv.get_column("day").to_list(), surv.get_column("ci_low").to_list()),
+                 _("upper bound, 95 percent"): (surv.get_column("day").to_list(), surv.get_column("ci_high").to_list())},
                 title=_("Retention (Kaplan-Meier): share still serving, by days since arrival"),
                 x_title=_("days since arrival"), percent=True, step=True,
-                faint=(_("95% interval, low"), _("95% interval, high")))},
+                faint=(_("lower bound, 95 percent"), _("upper bound, 95 percent")))},
             {"id": "chart-incidence", "figure": charts.lines(
                 {c.replace("_", " "): (by_channel[c].get_column("day").to_list(), by_channel[c].get_column("cif").to_list())
                  for c in taken}, title=_("Cumulative incidence of leaving, by exit channel (competing risks)"),

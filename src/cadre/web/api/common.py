@@ -36,5 +36,6 @@ def page_of(rows: QuerySet[Any] | list[Any], page: int, page_size: int, out: Cal
     """One page of ``rows`` (already ordered) as ``{count, page, page_size, items}``."""
     count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     start = (page - 1) * page_size
-    chunk: Iterable[Any] = rows[start:start + page_size]
+    # A page past the end is empty; never slice there (an offset beyond 64 bits is a database error).
+    chunk: Iterable[Any] = rows[start:start + page_size] if start < count else []
     return {"count": count, "page": page, "page_size": page_size, "items": [out(r) for r in chunk]}

@@ -16,6 +16,14 @@ def words(value: Any) -> str:
 
 
 @register.filter
+def status_label(value: Any) -> str:
+    """A file status in the reader's language (its translated label); other codes as words."""
+    from cadre.web.files.models import Status
+
+    return str(Status(value).label) if value in Status.values else words(value)
+
+
+@register.filter
 def get(mapping: Any, key: Any) -> Any:
     """``mapping[key]`` in a template (``None`` when missing)."""
     try:
