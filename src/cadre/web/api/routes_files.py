@@ -31,6 +31,7 @@ from cadre.web.files.bulk import file_decide_bulk
 from cadre.web.files.models import PersonalFile, Status
 from cadre.web.files.selectors import decision_list, file_get, file_list
 from cadre.web.files.services import file_decide, file_declare
+from cadre.web.files.services_pages import file_view_record
 
 router = Router(tags=["files"])
 
@@ -66,8 +67,10 @@ def files_list(request: HttpRequest, slug: str, status: Status | None = None,
 
 @router.get("/campaigns/{slug}/files/{person_id}", response={200: FileDetail, **ERRORS}, summary="Read a file")
 def files_get(request: HttpRequest, slug: str, person_id: str) -> Any:
-    """One file with its questionnaire and decisions; 404 for a file the user may not see."""
+    """One file with its questionnaire and decisions; 404 for a file the user may not see. The read is audited
+    (``file_viewed``), as opening the file's page is."""
     f = file_get(user=request.auth, campaign=campaign_of(slug), person_id=person_id)
+    file_view_record(actor=request.auth, file=f)
     return _detail(request.auth, f)
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadre.web.accounts.permissions import Action, require
+from cadre.web.accounts.permissions import Action, may, require
 from cadre.web.audit.services import audit_record
 from cadre.web.errors import Forbidden, Invalid
 from cadre.web.files.models import PersonalFile, Reference
@@ -26,7 +26,8 @@ REFERENCE_MAX_BYTES = 64 * 1024
 def file_view_record(*, actor: Any, file: PersonalFile) -> None:
     """Record that ``actor`` opened ``file``'s personal data (its owner, or someone who may see it)."""
     with transaction.atomic():
-        if file.owner_id != actor.pk:
+        # Files are visible by their source factory or their destination (ADR 0008), as file_get selects them.
+        if file.owner_id != actor.pk and not (file.destination_id and may(actor, Action.FILE_VIEW, file.destination)):
             require(actor, Action.FILE_VIEW, file.source_unit, what=_("read file %(id)s") % {"id": file.person_id})
         audit_record(actor=actor, action="file_viewed", obj=file, campaign=file.campaign,
                      after={"file": file.person_id, "status": file.status})
