@@ -28,7 +28,7 @@ test: setup  ## every check CI runs: lint, types, layering, the whole test suite
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest -m "" -q
-	$(BIN)/pytest -m postgres -q tests/web  # the workspace's tests again, on PostgreSQL
+	$(BIN)/pytest -m postgres -q tests/web tests/trust/test_concurrency_pg.py  # the workspace on PostgreSQL
 
 test-fast: setup  ## the fast suite only (under a minute)
 	$(BIN)/pytest -q
