@@ -43,6 +43,9 @@ def enrollment_create(*, actor: Any, cohort: Cohort, file: PersonalFile) -> Enro
     with transaction.atomic():
         locked = Cohort.objects.select_for_update(of=("self",)).get(pk=cohort.pk)
         require(actor, Action.COURSE_MANAGE, locked.organizer, what=_("enroll"))
+        # The file's row too: two enrollments of one file into two cohorts (two cohort locks) take turns
+        # here, and the second sees the first's enrollment instead of hitting the unique constraint.
+        file = PersonalFile.objects.select_for_update(of=("self",)).get(pk=file.pk)
         if file.status != Status.SELECTED:
             raise IllegalMove(_("only selected files are enrolled; file %(id)s is %(status)s")
                               % {"id": file.person_id, "status": file.status})
