@@ -11,8 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -95,21 +93,6 @@ def test_a_backup_of_another_kind_or_no_backup_is_refused(tmp_path: Path) -> Non
         assert result.returncode != 0
         assert words in " ".join((result.stdout + result.stderr).split()), result.stdout + result.stderr
 
-
-@pytest.fixture
-def pg_database() -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
-    name = f"cadre_backup_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    except psycopg.OperationalError as e:
-        pytest.skip(f"PostgreSQL is not reachable: {e}")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://postgres@127.0.0.1:5432/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 @pytest.mark.postgres

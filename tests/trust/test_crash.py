@@ -14,8 +14,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -100,21 +98,6 @@ def test_sqlite_survives_a_killed_load(tmp_path: Path, export: Path) -> None:
     with sqlite3.connect(tmp_path / "cadre.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
-
-@pytest.fixture
-def pg_database() -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
-    name = f"cadre_crash_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True)
-    except psycopg.OperationalError as e:
-        pytest.skip(f"PostgreSQL is not reachable: {e}")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://postgres@127.0.0.1:5432/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 @pytest.mark.postgres

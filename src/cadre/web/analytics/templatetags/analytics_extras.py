@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
+from cadre.web.files.templatetags.screening import get, words
+
 register = template.Library()
-
-
-@register.filter
-def get_item(row: dict[str, Any], key: str) -> Any:
-    """``row[key]`` (None when absent): table rows are dicts whose columns are data (region codes)."""
-    return row.get(key) if isinstance(row, dict) else None
+# The screening pages' filters, under the names the analytics templates use: one definition each.
+register.filter("get_item", get)
+register.filter("words", words)
 
 
 @register.filter
 def percent(value: float | None, digits: int = 1) -> str:
     """A share in [0, 1] as a percent; a dash for none."""
     return "—" if value is None else f"{100 * value:.{int(digits)}f}%"
-
-
-@register.filter
-def words(code: str | None) -> str:
-    """A code such as ``removed_by_officials`` in words."""
-    return (code or "").replace("_", " ")
