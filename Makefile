@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast lint typecheck layers fmt bench clean setup
+.PHONY: demo test test-fast lint typecheck layers fmt bench clean setup audit
 
 # The tool that installs the locked environment lives in its own small venv, so that nothing on the
 # machine beyond Python itself is assumed.
@@ -23,9 +23,11 @@ setup: $(BIN)/cadre  ## install the locked environment into .venv
 demo: setup  ## the main job: replay 1929 with the twin into a fresh workspace and serve it on localhost
 	$(BIN)/cadre demo
 
-test: setup  ## every check CI runs: lint, types, layering, the whole test suite (slow and PostgreSQL included)
-	$(BIN)/ruff check src tests bench
+test: setup  ## every check CI runs: lint, types, layering, the dependency audit, the whole test suite (slow and PostgreSQL included)
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/mypy --strict scripts
+	$(BIN)/python scripts/audit_deps.py
 	$(BIN)/lint-imports
 	$(BIN)/pytest -m "" -q
 	$(BIN)/pytest -m postgres -q tests/web tests/trust/test_concurrency_pg.py  # the workspace on PostgreSQL
@@ -34,11 +36,14 @@ test-fast: setup  ## the fast suite only (under a minute)
 	$(BIN)/pytest -q
 
 lint: setup
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+
+audit: setup  ## known vulnerabilities in every locked dependency; ADVISORIES=DIR adds an OSV folder when no service answers
+	$(BIN)/python scripts/audit_deps.py --strict $(if $(ADVISORIES),--advisories $(ADVISORIES))
 
 fmt: setup
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
 
 typecheck: setup
 	$(BIN)/mypy
