@@ -52,6 +52,9 @@ class OrgUnit(models.Model):
 
     class Meta:
         ordering = ["path"]
+        # Subtree reads are prefix matches on the path (``path LIKE 'CENTER/LEN/%'``); PostgreSQL's
+        # ordinary index serves them only in the C collation, this one in any (SQLite ignores the opclass).
+        indexes = [models.Index(fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"])]
         verbose_name = _("organization unit")
         verbose_name_plural = _("organization units")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
@@ -147,15 +148,44 @@ def scope_q(user: User, action: Action, *unit_fields: str) -> Q:
 
     Each field is a lookup path to an :class:`OrgUnit` (``"factory"``, ``"destination"``); an object
     matches when one of them lies in the subtree of a unit where the action is granted.
+
+    The subtrees are resolved to unit ids first (one indexed prefix query on the small units table), so
+    the filter on the large tables is ``field_id IN (...)`` on their foreign-key indexes, not a join to
+    the units and a pattern match per row. A grant at the root of the tree is no filter at all.
     """
     units = scope_units(user, action)
     if units is None:
         return Q()
+    roots = _roots(units)
+    if any(unit.parent_id is None for unit in roots):
+        return Q()
+    if not roots:
+        return Q(pk__in=[])
+    ids = _subtree_ids(user, roots)
     q = Q(pk__in=[])
-    for unit in _roots(units):
-        for field in unit_fields:
-            q |= Q(**{f"{field}__path__startswith": unit.path})
+    for field in unit_fields:
+        q |= Q(**{f"{field}__in": ids})
     return q
+
+
+#: Above this many units, the ids travel as a subquery instead of a literal list.
+_LITERAL_IDS = 500
+
+
+def _subtree_ids(user: User, roots: list[OrgUnit]) -> Any:
+    """The ids of the units in the subtrees of ``roots`` (cached on the user object for the request)."""
+    key = tuple(sorted(u.path for u in roots))
+    cache: dict[tuple[str, ...], Any] = getattr(user, "_cadre_subtrees", None) or {}
+    if key not in cache:
+        where = Q(pk__in=[])
+        for unit in roots:
+            where |= Q(path__startswith=unit.path)
+        subtree = OrgUnit.objects.filter(where).order_by().values_list("id", flat=True)
+        ids = list(subtree[: _LITERAL_IDS + 1])
+        cache[key] = ids if len(ids) <= _LITERAL_IDS else subtree
+        if user.is_authenticated:
+            user._cadre_subtrees = cache  # type: ignore[union-attr]  # per-request cache, like the memberships
+    return cache[key]
 
 
 def _roots(units: Iterable[OrgUnit]) -> list[OrgUnit]:
