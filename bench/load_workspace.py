@@ -101,8 +101,8 @@ def _session(user: object) -> str:
     return store.session_key
 
 
-def serve(port: int, threads: int) -> None:
-    """``--serve``: the workspace under waitress, production settings but cookies without Secure."""
+def wsgi() -> object:
+    """The workspace's WSGI application with production settings but cookies without Secure."""
     import django
     from django.conf import settings
 
@@ -110,9 +110,19 @@ def serve(port: int, threads: int) -> None:
     settings.SESSION_COOKIE_SECURE = False  # plain HTTP on loopback: a Secure cookie would never come back
     settings.CSRF_COOKIE_SECURE = False
     from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def serve(port: int, threads: int, workers: int) -> None:
+    """``--serve``: one waitress process (``--workers 1``), or gunicorn's worker processes with threads."""
+    if workers > 1:
+        os.execv(PY, [PY, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+                      "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT / "bench"),
+                      "--log-level", "warning", "--backlog", "512", "load_workspace:wsgi()"])
     from waitress import serve as waitress_serve
 
-    waitress_serve(get_wsgi_application(), host="127.0.0.1", port=port, threads=threads, connection_limit=200,
+    waitress_serve(wsgi(), host="127.0.0.1", port=port, threads=threads, connection_limit=200,
                    channel_timeout=30, ident="cadre-load")
 
 
@@ -142,12 +152,14 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--files-per-user", type=int, default=30)
     parser.add_argument("--run-time", type=int, default=90, help="seconds of load (bounded)")
-    parser.add_argument("--threads", type=int, default=6, help="waitress threads")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="server processes: 1 is waitress, more are gunicorn's (one per core: Python's threads share one)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
     parser.add_argument("--keep", action="store_true", help="keep the database this run created")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        return serve(args.serve, args.threads)
+        return serve(args.serve, args.threads, args.workers)
     created = ""
     url = args.database_url
     if not url:
@@ -164,7 +176,8 @@ def main() -> None:
         tag = secrets.token_hex(2)
         users = _seed(url, args.users, args.files_per_user, tag)
         port = _free_port()
-        server = subprocess.Popen([PY, __file__, "--serve", str(port), "--threads", str(args.threads)],
+        server = subprocess.Popen([PY, __file__, "--serve", str(port), "--threads", str(args.threads),
+                                   "--workers", str(args.workers)],
                                   env=_env(url), cwd=ROOT)
         for _ in range(100):
             try:

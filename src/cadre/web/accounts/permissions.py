@@ -31,10 +31,12 @@ __all__ = [
     "holds",
     "ladder_roles",
     "may",
+    "memberships_of",
     "require",
     "require_admin",
     "scope_q",
     "scope_units",
+    "subtree_ids",
 ]
 
 
@@ -90,7 +92,8 @@ LADDER_ROLES: dict[str, LadderRole] = {
 User = AbstractBaseUser | AnonymousUser
 
 
-def _memberships(user: User) -> list[Membership]:
+def memberships_of(user: User) -> list[Membership]:
+    """The user's memberships with their units, read once per request (cached on the user object)."""
     if not user.is_authenticated or not user.is_active:
         return []
     cached: list[Membership] | None = getattr(user, "_cadre_memberships", None)
@@ -108,7 +111,7 @@ def may(user: User, action: Action, unit: OrgUnit | None) -> bool:
     """Whether ``user`` may take ``action`` on an object of ``unit`` (``None``: an object of the center)."""
     if _superuser(user):
         return True
-    for m in _memberships(user):
+    for m in memberships_of(user):
         if action in GRANTS[m.role] and ((unit is None and m.unit.parent_id is None)
                                           or (unit is not None and m.unit.contains(unit))):
             return True
@@ -129,7 +132,7 @@ def require(user: User, action: Action, unit: OrgUnit | None, *, what: str = "")
 
 def ladder_roles(user: User, unit: OrgUnit) -> list[LadderRole]:
     """The ladder bodies ``user`` may decide as for a file of ``unit``, highest authority last."""
-    roles = {LADDER_ROLES[m.role] for m in _memberships(user)
+    roles = {LADDER_ROLES[m.role] for m in memberships_of(user)
              if m.role in LADDER_ROLES and m.role != Role.VOLUNTEER and m.unit.contains(unit)}
     from cadre.engine.screening import AUTHORITY
 
@@ -140,7 +143,7 @@ def scope_units(user: User, action: Action) -> list[OrgUnit] | None:
     """The units at whose subtrees ``user`` may take ``action``; ``None`` means everywhere."""
     if _superuser(user):
         return None
-    return [m.unit for m in _memberships(user) if action in GRANTS[m.role]]
+    return [m.unit for m in memberships_of(user) if action in GRANTS[m.role]]
 
 
 def scope_q(user: User, action: Action, *unit_fields: str) -> Q:
@@ -161,7 +164,7 @@ def scope_q(user: User, action: Action, *unit_fields: str) -> Q:
         return Q()
     if not roots:
         return Q(pk__in=[])
-    ids = _subtree_ids(user, roots)
+    ids = subtree_ids(user, roots)
     q = Q(pk__in=[])
     for field in unit_fields:
         q |= Q(**{f"{field}__in": ids})
@@ -172,8 +175,9 @@ def scope_q(user: User, action: Action, *unit_fields: str) -> Q:
 _LITERAL_IDS = 500
 
 
-def _subtree_ids(user: User, roots: list[OrgUnit]) -> Any:
-    """The ids of the units in the subtrees of ``roots`` (cached on the user object for the request)."""
+def subtree_ids(user: User, roots: list[OrgUnit]) -> Any:
+    """The ids of the units in the subtrees of ``roots``, for ``field__in=`` (cached on the user object for
+    the request): a list, or a subquery when there are many."""
     key = tuple(sorted(u.path for u in roots))
     cache: dict[tuple[str, ...], Any] = getattr(user, "_cadre_subtrees", None) or {}
     if key not in cache:
@@ -206,4 +210,4 @@ def require_admin(user: User) -> None:
 
 def holds(user: User, action: Action) -> bool:
     """Whether ``user`` may take ``action`` anywhere at all (before the exact unit is known)."""
-    return _superuser(user) or any(action in GRANTS[m.role] for m in _memberships(user))
+    return _superuser(user) or any(action in GRANTS[m.role] for m in memberships_of(user))

@@ -28,7 +28,7 @@ def file_list(*, user: User, campaign: Campaign, status: str = "", unit_path: st
 
 def file_get(*, user: User, campaign: Campaign, person_id: str) -> PersonalFile:
     """One file, if the user may see it (``PersonalFile.DoesNotExist`` otherwise: no hint that it exists)."""
-    return _visible(user).select_related("source_unit", "destination").get(campaign=campaign, person_id=person_id)
+    return _visible(user).select_related("source_unit", "destination", "owner").get(campaign=campaign, person_id=person_id)
 
 
 def decision_list(*, user: User, file: PersonalFile) -> QuerySet[Decision]:

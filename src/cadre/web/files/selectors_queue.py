@@ -9,17 +9,17 @@ files). Every list starts from ``file_list``, so it holds only files the user ma
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from cadre.engine.screening import Action as LadderAction
 from cadre.engine.screening import Role as LadderRole
-from cadre.web.accounts.permissions import LADDER_ROLES, User, ladder_roles
-from cadre.web.accounts.selectors import membership_list
+from cadre.web.accounts.permissions import LADDER_ROLES, User, ladder_roles, memberships_of, subtree_ids
 from cadre.web.bridge import files as bridge_files
 from cadre.web.bridge import schema as bridge_schema
-from cadre.web.campaigns.models import Campaign
+from cadre.web.campaigns.models import Campaign, RulebookVersion
 from cadre.web.campaigns.selectors import rulebook_current
 from cadre.web.files.models import PersonalFile
 from cadre.web.files.selectors import file_list
@@ -33,22 +33,27 @@ _VOLUNTEER = {LadderAction.SUBMIT, LadderAction.APPEAL, LadderAction.WITHDRAW}
 
 def body_stages(campaign: Campaign, role: LadderRole) -> list[str]:
     """The stages at which ``role`` reviews files on the campaign's ladder (in ladder order)."""
-    table = bridge_schema.ladder(campaign.ladder_version).table()
+    return list(_body_stages(campaign.ladder_version, role))
+
+
+@lru_cache(maxsize=64)
+def _body_stages(ladder_version: str, role: LadderRole) -> tuple[str, ...]:
+    table = bridge_schema.ladder(ladder_version).table()
     rows = table.filter(table["role"] == role.value)
     stages: list[str] = []
     for stage, action in rows.select("from_stage", "action").iter_rows():
         if action in _REVIEW and stage not in stages:
             stages.append(stage)
-    return stages
+    return tuple(stages)
 
 
 def _queue_q(user: User, campaign: Campaign) -> Q:
     q = Q(pk__in=[])
-    for m in membership_list(user=user):
+    for m in memberships_of(user):
         role = LADDER_ROLES.get(m.role)
         if role is None or role == LadderRole.VOLUNTEER:
             continue
-        q |= Q(source_unit__path__startswith=m.unit.path, status__in=body_stages(campaign, role))
+        q |= Q(source_unit__in=subtree_ids(user, [m.unit]), status__in=body_stages(campaign, role))
     return q
 
 
@@ -72,7 +77,7 @@ def queue_list(*, user: User, campaign: Campaign, status: str = "", union: str =
 def queue_counts(*, user: User, campaign: Campaign) -> dict[str, int]:
     """How many files wait at each stage of the user's queue (every stage present, zero included)."""
     stages: list[str] = []
-    for m in membership_list(user=user):
+    for m in memberships_of(user):
         role = LADDER_ROLES.get(m.role)
         if role is not None and role != LadderRole.VOLUNTEER:
             stages += [s for s in body_stages(campaign, role) if s not in stages]
@@ -80,16 +85,19 @@ def queue_counts(*, user: User, campaign: Campaign) -> dict[str, int]:
     return {stage: found.get(stage, 0) for stage in stages}
 
 
-def queue_eligibility(*, campaign: Campaign, files: list[PersonalFile]) -> dict[str, list[str]]:
-    """Per file number, the criteria of the current rulebook that the file fails (one engine pass)."""
-    version = rulebook_current(campaign=campaign)
+def queue_eligibility(*, campaign: Campaign, files: list[PersonalFile],
+                      version: RulebookVersion | None = None) -> dict[str, list[str]]:
+    """Per file number, the criteria of the current rulebook (``version``, when read already) that the
+    file fails (one engine pass)."""
+    version = version or rulebook_current(campaign=campaign)
     book = bridge_schema.rulebook_parse(version.text, source=version.ref)
     return bridge_files.eligibility(files, book)
 
 
-def file_criteria(*, file: PersonalFile) -> dict[str, Any]:
-    """The engine's verdict on one file, criterion by criterion, under the campaign's current rulebook."""
-    version = rulebook_current(campaign=file.campaign)
+def file_criteria(*, file: PersonalFile, version: RulebookVersion | None = None) -> dict[str, Any]:
+    """The engine's verdict on one file, criterion by criterion, under the campaign's current rulebook
+    (``version``, when the caller has read it already)."""
+    version = version or rulebook_current(campaign=file.campaign)
     book = bridge_schema.rulebook_parse(version.text, source=version.ref)
     failing = set(bridge_files.eligibility([file], book).get(file.person_id, []))
     rows = [{"code": c.code, "label": c.label, "historical": c.historical, "met": c.code not in failing}

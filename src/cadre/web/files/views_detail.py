@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadre.web.campaigns.selectors import campaign_list
+from cadre.web.campaigns.selectors import campaign_list, rulebook_current
 from cadre.web.errors import DomainError, Forbidden, Invalid
 from cadre.web.files.forms import ASKED, CHOICES, LABELS, DecisionForm
 from cadre.web.files.models import PersonalFile
 from cadre.web.files.pages import refusal_lines, refused, status_of
-from cadre.web.files.selectors import decision_list
 from cadre.web.files.selectors_queue import file_criteria, file_moves, file_open
 from cadre.web.files.selectors_volunteer import my_service
 from cadre.web.files.services import file_decide
@@ -52,7 +51,9 @@ def detail(request: HttpRequest, campaign: str, person_id: str) -> HttpResponse:
         return refused(request, error, back=reverse("files:queue"))
     except PersonalFile.DoesNotExist as missing:
         raise Http404(_("no such file")) from missing
-    criteria = criteria_of(found)
+    file.campaign = found  # the same row: spares the audit and the page a second read
+    version = rulebook_current(campaign=found)
+    criteria = criteria_of(found, version)
     form = DecisionForm(request.POST or None, criteria=criteria)
     status = 200
     head, problems = "", []
@@ -77,8 +78,11 @@ def detail(request: HttpRequest, campaign: str, person_id: str) -> HttpResponse:
     except Forbidden as error:
         return refused(request, error, back=reverse("files:queue"))
     service = my_service(user=request.user, file=file)
-    context = {"campaign": found, "file": file, "answers": _answers(file), "verdict": file_criteria(file=file),
-               "decisions": list(decision_list(user=request.user, file=file)), "references": service["references"],
+    if request.method == "POST":
+        version = rulebook_current(campaign=found)  # a decision may have come under a newer one
+    context = {"campaign": found, "file": file, "answers": _answers(file),
+               "verdict": file_criteria(file=file, version=version),
+               "decisions": service["decisions"], "references": service["references"],
                "moves": file_moves(user=request.user, file=file, as_of=timezone.now().date()), "form": form,
                "head": head, "problems": problems}
     return render(request, "files/detail.html", context, status=status)

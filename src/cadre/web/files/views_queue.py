@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cadre.engine.schema import UNIONS_1929
 from cadre.web.bridge import schema as bridge_schema
-from cadre.web.campaigns.models import Campaign
+from cadre.web.campaigns.models import Campaign, RulebookVersion
 from cadre.web.campaigns.selectors import campaign_list, rulebook_current
 from cadre.web.errors import DomainError
 from cadre.web.files.bulk import file_decide_bulk
@@ -28,24 +28,25 @@ PAGE_SIZE = 25
 _FILTERS = ("status", "union", "factory", "eligibility", "q")
 
 
-def criteria_of(campaign: Campaign) -> list[tuple[str, str]]:
-    """(code, label) of the current rulebook's criteria, for the reason menus."""
-    version = rulebook_current(campaign=campaign)
+def criteria_of(campaign: Campaign, version: RulebookVersion | None = None) -> list[tuple[str, str]]:
+    """(code, label) of the current rulebook's criteria (``version``, when read already), for the reason menus."""
+    version = version or rulebook_current(campaign=campaign)
     book = bridge_schema.rulebook_parse(version.text, source=version.ref)
     return [(c.code, c.label) for c in book.criteria if not c.historical or campaign.historical]
 
 
 def _queue(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     params = {k: request.GET.get(k, "").strip() for k in _FILTERS}
+    version = rulebook_current(campaign=campaign)
     rows = queue_list(user=request.user, campaign=campaign, status=params["status"], union=params["union"],
                       factory=params["factory"], search=params["q"])
     if params["eligibility"] in ("eligible", "failing"):
-        failing = queue_eligibility(campaign=campaign, files=list(rows))
+        failing = queue_eligibility(campaign=campaign, files=list(rows), version=version)
         wanted = [pid for pid, codes in failing.items() if bool(codes) == (params["eligibility"] == "failing")]
         rows = rows.filter(person_id__in=wanted)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     files = list(page.object_list)
-    eligibility = queue_eligibility(campaign=campaign, files=files) if files else {}
+    eligibility = queue_eligibility(campaign=campaign, files=files, version=version) if files else {}
     today = timezone.now().date()
     items = [{"file": f, "failing": eligibility.get(f.person_id, []), "can_approve": any(
         a == "approve" for _r, a in file_moves(user=request.user, file=f, as_of=today))} for f in files]
@@ -53,7 +54,7 @@ def _queue(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     query.pop("page", None)
     return {"campaign": campaign, "page": page, "items": items, "params": params, "query": query.urlencode(),
             "counts": queue_counts(user=request.user, campaign=campaign), "unions": UNIONS_1929,
-            "statuses": Status, "criteria": criteria_of(campaign)}
+            "statuses": Status, "criteria": criteria_of(campaign, version)}
 
 
 @login_required

@@ -7,12 +7,14 @@ Only links are decided here; what each page shows is decided by selectors (visib
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from cadre.web.accounts.models import Role
+from cadre.web.accounts.permissions import memberships_of
 
 __all__ = ["SECTIONS", "sections_for"]
 
@@ -46,13 +48,21 @@ def sections_for(user: Any) -> list[tuple[str, str]]:
     """(url, label) of the sections the user's roles open; a section whose page is not built is left out."""
     if not getattr(user, "is_authenticated", False):
         return []
-    roles = set(user.memberships.values_list("role", flat=True))
+    roles = {m.role for m in memberships_of(user)}
     out = []
     for name, label, who in SECTIONS:
         if who and not (roles & who) and not user.is_superuser:
             continue
-        try:
-            out.append((reverse(name), str(label)))
-        except NoReverseMatch:
-            continue
+        url = _url(name)
+        if url:
+            out.append((url, str(label)))
     return out
+
+
+@cache
+def _url(name: str) -> str:
+    """The path of a section ("" for a page not built); the URL patterns do not change while serving."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
