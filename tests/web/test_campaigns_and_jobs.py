@@ -74,3 +74,47 @@ def test_a_job_records_its_result_or_the_reason_it_failed(people, campaign):
     assert "opens on" in early.error
     with pytest.raises(Forbidden):
         job_submit(actor=people["fc1"], kind="selection", campaign=campaign, params={}, sync=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_jobs_progress_is_seen_while_its_transaction_is_open(people, campaign):
+    """An import or a selection writes in one transaction; its progress must still reach the polling page."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from cadre.web.jobs.models import Job
+    from cadre.web.jobs.runner import _progress
+    from cadre.web.jobs.selectors import job_get
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a second connection that cannot see the first one's open transaction (PostgreSQL run)")
+    job = Job.objects.create(kind="selection", params={}, campaign=campaign, created_by=people["director"],
+                             status=JobStatus.RUNNING)
+    reported, release = threading.Event(), threading.Event()
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                Job.objects.filter(pk=job.pk).update(message="inside the job's transaction")
+                _progress(job.pk)(0.4, "solving")
+                reported.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        assert reported.wait(10)
+        seen = job_get(user=people["director"], job_id=job.pk)
+        row = Job.objects.get(pk=job.pk)
+    finally:
+        release.set()
+        worker.join(10)
+    assert row.message == ""  # the row's own update is still invisible here ...
+    assert (seen.progress, seen.message) == (0.4, "solving")  # ... the published progress is not
+    finished = Job.objects.get(pk=job.pk)
+    finished.status = JobStatus.DONE
+    finished.save()
+    assert job_get(user=people["director"], job_id=job.pk).progress == 0.0  # an ended job shows its row

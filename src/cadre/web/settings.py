@@ -8,6 +8,8 @@
 - ``SECRET_KEY``, ``CADRE_ALLOWED_HOSTS`` (comma-separated), ``CADRE_CSRF_TRUSTED_ORIGINS``,
   ``CADRE_SSL_REDIRECT`` (default on outside debug; off behind a proxy that redirects itself),
   ``CADRE_HSTS_SECONDS`` (default one year outside debug), ``CADRE_JOBS_SYNC=1`` (run jobs inline).
+- ``CADRE_CACHE_URL``: ``redis://host:6379/0`` when the server runs on several machines; by default a
+  cache in files under the data directory, shared by the server processes of one machine.
 
 In production (``CADRE_DEBUG`` unset) ``manage.py check --deploy`` is clean: secure cookies, HSTS, SSL
 redirect, no debug.
@@ -124,6 +126,21 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds what the server's processes share for a moment: a running job's progress (the job
+# writes its rows in one transaction, so its row shows nothing until the end). Default: files under the
+# data directory, shared by the processes of one machine; CADRE_CACHE_URL=redis://host:6379/0 for several.
+_CACHE_URL = os.environ.get("CADRE_CACHE_URL", "")
+if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL,
+                          "KEY_PREFIX": "cadre"}}
+elif _CACHE_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"CADRE_CACHE_URL: {_CACHE_URL!r} is not a redis:// address")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(DATA_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 2000}}}
 
 # PBKDF2 (Django's default): no extra native dependency; Argon2 can be put first once argon2-cffi is added.
 PASSWORD_HASHERS = [

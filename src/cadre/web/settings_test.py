@@ -29,4 +29,5 @@ from cadre.web.settings import *  # noqa: E402,F403 - the test settings are the 
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never outside tests
 CADRE_JOBS_SYNC = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # private to each test run
 SECURE_SSL_REDIRECT = False

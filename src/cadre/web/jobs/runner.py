@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from cadre.web.errors import DomainError
 from cadre.web.jobs.models import Job, JobStatus
+from cadre.web.jobs.progress import publish_progress
 
 __all__ = ["KINDS", "execute", "jobs_recover", "start"]
 
@@ -79,8 +80,14 @@ KINDS: dict[str, Adapter] = {
 
 
 def _progress(job_id: int) -> Callable[[float, str], None]:
+    """The job's ``progress(fraction, message)``: published through the cache at once, since a job that
+    writes in one transaction (an import, a selection) would hold its own row update invisible until it
+    commits; written to the row as well whenever the job is not inside a transaction."""
     def report(fraction: float, message: str) -> None:
-        Job.objects.filter(pk=job_id).update(progress=max(0.0, min(1.0, fraction)), message=message[:300])
+        fraction, message = max(0.0, min(1.0, fraction)), message[:300]
+        publish_progress(job_id, fraction, message)
+        if not connection.in_atomic_block:
+            Job.objects.filter(pk=job_id).update(progress=fraction, message=message)
     return report
 
 

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from cadre.web.accounts.permissions import User
 from cadre.web.jobs.models import Job
+from cadre.web.jobs.progress import with_live_progress
 
 __all__ = ["job_get", "job_list"]
 
@@ -18,5 +19,6 @@ def job_list(*, user: User) -> QuerySet[Job]:
 
 
 def job_get(*, user: User, job_id: int) -> Job:
-    """One of the user's jobs (``Job.DoesNotExist`` otherwise), for polling its progress."""
-    return job_list(user=user).get(pk=job_id)
+    """One of the user's jobs (``Job.DoesNotExist`` otherwise), for polling its progress (the live
+    progress of a running job, as its runner last published it)."""
+    return with_live_progress(job_list(user=user).get(pk=job_id))
