@@ -151,18 +151,30 @@ def wsgi_app() -> Any:
     return StaticFilesHandler(get_wsgi_application())
 
 
-def serve(*, env: dict[str, str], host: str, port: int) -> None:
-    """Serve the workspace with waitress until Ctrl-C (demo settings: CADRE_DEBUG=1)."""
+def server_command(*, listen: str, workers: int, threads: int) -> list[str]:
+    """The server's command line: one waitress process, or gunicorn's ``workers`` processes of ``threads``
+    threads each (Python runs one thread at a time per process, so a machine's cores need processes)."""
+    if workers <= 1:
+        return [sys.executable, "-m", "waitress", f"--listen={listen}", f"--threads={threads}", "--call",
+                "cadre.cli.serve:wsgi_app"]
+    return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+            "--worker-class", "gthread", "--bind", listen, "--log-level", "warning", "cadre.cli.serve:wsgi_app()"]
+
+
+def serve(*, env: dict[str, str], host: str, port: int, workers: int = 1, threads: int = 8) -> None:
+    """Serve the workspace until Ctrl-C (demo settings: CADRE_DEBUG=1), with waitress or, for several
+    worker processes, gunicorn. Jobs a previous server left unfinished are marked failed first."""
     env = {**os.environ, **env}
     if host not in ("127.0.0.1", "localhost", "::1"):
         env["CADRE_ALLOWED_HOSTS"] = "*" if host in ("0.0.0.0", "::") else f"localhost,127.0.0.1,{host}"
+    subprocess.run([sys.executable, "-m", "cadre.web.manage", "jobs_recover", "-v0"], env=env, check=True)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+    server = "waitress" if workers <= 1 else f"gunicorn ({workers} processes)"
     console.print(f"\n[bold green]The workspace is at http://{shown}:{port}/[/]  (Ctrl-C stops it)")
-    console.print("served by waitress with the demo's settings (CADRE_DEBUG=1: a development secret key); "
+    console.print(f"served by {server} with the demo's settings (CADRE_DEBUG=1: a development secret key); "
                   "for production see README", highlight=False)
     listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    child = subprocess.Popen([sys.executable, "-m", "waitress", f"--listen={listen}", "--threads=8", "--call",
-                              "cadre.cli.serve:wsgi_app"], env=env)
+    child = subprocess.Popen(server_command(listen=listen, workers=workers, threads=threads), env=env)
 
     def stop(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt
@@ -182,6 +194,7 @@ def serve(*, env: dict[str, str], host: str, port: int) -> None:
 def serve_cmd(
     port: int = typer.Option(8000, "--port", help="Port to serve on."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Server processes (one per core; more than one: gunicorn)."),
 ) -> None:
     """Serve the demo workspace that `cadre demo` loaded (var/demo/, or DATABASE_URL) without loading it again."""
     database = os.environ.get("DATABASE_URL")
@@ -190,4 +203,4 @@ def serve_cmd(
         if not path.is_file():
             fail(f"no demo database at {path}: run `cadre demo` first")
         database = f"sqlite:///{path.resolve()}"
-    serve(env=demo_env(data_dir=DEMO_DIR, database_url=database), host=host, port=port)
+    serve(env=demo_env(data_dir=DEMO_DIR, database_url=database), host=host, port=port, workers=workers)
