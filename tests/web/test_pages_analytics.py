@@ -76,3 +76,18 @@ def test_a_factory_committee_sees_only_its_own_workers(client, people, field):
     client.force_login(people["fc2"])
     html = client.get(reverse("analytics:overview")).content.decode()
     assert re.search(r"<strong>0</strong>selected", html)
+
+
+def test_a_dashboard_is_kept_for_a_while_per_user_and_says_when_it_was_computed(client, people, field):
+    from cadre.web.files.models import PersonalFile
+
+    client.force_login(people["historian"])
+    first = client.get(reverse("analytics:overview")).content.decode()
+    assert re.search(r"<strong>3</strong>selected", first)
+    assert "Figures as of" in first
+    PersonalFile.objects.filter(status="placed").update(status="exited")  # the data move on ...
+    again = client.get(reverse("analytics:overview")).content.decode()
+    assert re.search(r"<strong>3</strong>selected", again)  # ... the kept figures are shown, with their time
+    assert re.findall(r"Figures as of [0-9:]+", again) == re.findall(r"Figures as of [0-9:]+", first)
+    client.force_login(people["fc2"])  # another user never gets the historian's figures
+    assert re.search(r"<strong>0</strong>selected", client.get(reverse("analytics:overview")).content.decode())

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import plotly
 import polars as pl
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -30,7 +34,7 @@ from cadre.web.placement.models import PostKind
 from cadre.web.placement.pagekit import campaign_of, refusals
 
 
-@cache
+@lru_cache(maxsize=1)
 def _plotly_source() -> bytes:
     return (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
 
@@ -62,8 +66,26 @@ def _page(request: HttpRequest, template: str, here: str, build: Any) -> HttpRes
     context: dict[str, Any] = {"campaign": campaign, "here": here, "filters": filters, "regions": codes,
                                "problems": problems, "charts": []}
     if campaign is not None:
-        context.update(build(request, Scope(campaign=campaign, **filters)))
+        context.update(_built(request, here, campaign, filters, build))
     return render(request, template, context)
+
+
+#: A dashboard is computed at most this often per user, page, campaign and filters (the page says when).
+DASHBOARD_SECONDS = 30
+
+
+def _built(request: HttpRequest, here: str, campaign: Any, filters: dict[str, Any], build: Any) -> dict[str, Any]:
+    """The dashboard's figures: from the cache while they are fresh, computed (and kept) otherwise.
+
+    The key holds the user (what a dashboard counts depends on what the user may see), the language (the
+    labels are translated when built), the page, the campaign and the filters."""
+    parts = (here, campaign.pk, request.user.pk, get_language(), *sorted((k, str(v)) for k, v in filters.items()))
+    key = "analytics:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    built = cache.get(key)
+    if built is None:
+        built = {**build(request, Scope(campaign=campaign, **filters)), "computed_at": timezone.now()}
+        cache.set(key, built, DASHBOARD_SECONDS)
+    return built
 
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
