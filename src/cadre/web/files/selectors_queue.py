@@ -71,7 +71,7 @@ def queue_list(*, user: User, campaign: Campaign, status: str = "", union: str =
         term = search.strip()
         rows = rows.filter(Q(person_id__icontains=term) | Q(owner__username__icontains=term)
                            | Q(owner__first_name__icontains=term) | Q(owner__last_name__icontains=term))
-    return rows.select_related("owner", "campaign").order_by("declared_on", "person_id")  # rows read file.campaign
+    return rows.select_related("owner").order_by("declared_on", "person_id")
 
 
 def queue_counts(*, user: User, campaign: Campaign) -> dict[str, int]:

@@ -46,6 +46,8 @@ def _queue(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
         rows = rows.filter(person_id__in=wanted)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     files = list(page.object_list)
+    for f in files:
+        f.campaign = campaign  # the rows' ladder and rulebook are the campaign's: one object, not one per row
     eligibility = queue_eligibility(campaign=campaign, files=files, version=version) if files else {}
     today = timezone.now().date()
     items = [{"file": f, "failing": eligibility.get(f.person_id, []), "can_approve": any(
@@ -119,6 +121,7 @@ def queue_approve(request: HttpRequest, campaign: str, person_id: str) -> HttpRe
         file = queue_list(user=request.user, campaign=found).get(person_id=person_id)
     except PersonalFile.DoesNotExist as missing:
         raise Http404(_("this file is not in your queue")) from missing
+    file.campaign = found
     problem = ""
     try:
         file_decide(actor=request.user, file=file, action="approve")
