@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -34,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 SERVER = "postgres://postgres@127.0.0.1:5432"
+FILE_LINK = re.compile(r'href="/files/[^/"]+/([^/"]+)/"')
 
 
 def _env(url: str) -> dict[str, str]:
@@ -119,7 +121,7 @@ def serve(port: int, threads: int, workers: int) -> None:
     if workers > 1:
         os.execv(PY, [PY, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
                       "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT / "bench"),
-                      "--log-level", "warning", "--backlog", "512", "load_workspace:wsgi()"])
+                      "--log-level", "warning", "--backlog", "512", "--preload", "load_workspace:wsgi()"])
     from waitress import serve as waitress_serve
 
     waitress_serve(wsgi(), host="127.0.0.1", port=port, threads=threads, connection_limit=200,
@@ -130,6 +132,68 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _warm_up(port: int, users: list[dict[str, str]], campaign: str, rounds: int) -> None:
+    """Open every page of the run a few times first, so that each server process has imported and compiled
+    what its first requests would (a cold start is not what a campaign's committees see all day)."""
+    import urllib.request
+
+    pages = [f"/files/queue/?campaign={campaign}", f"/files/quota-board/?campaign={campaign}",
+             f"/analytics/?campaign={campaign}", f"/files/queue/counts/?campaign={campaign}"]
+    started = time.perf_counter()
+    for i in range(rounds):
+        cookie = f"sessionid={users[i % len(users)]['session']}"
+        for page in pages:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{page}", headers={"Cookie": cookie})
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                body = answer.read().decode()
+            if page.startswith("/files/queue/?"):
+                for pid in FILE_LINK.findall(body)[:2]:
+                    urllib.request.urlopen(urllib.request.Request(
+                        f"http://127.0.0.1:{port}/files/{campaign}/{pid}/", headers={"Cookie": cookie}), timeout=60).read()
+    print(f"warmed up: {rounds} rounds of every page in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _cpu(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far: the server's processes, PostgreSQL's, the whole machine (busy and total)."""
+    import psutil
+
+    def tree(pid: int) -> float:
+        try:
+            root = psutil.Process(pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0.0
+        total = 0.0
+        for proc in procs:
+            try:
+                t = proc.cpu_times()
+                total += t.user + t.system
+            except psutil.NoSuchProcess:
+                continue
+        return total
+
+    postgres = 0.0
+    for proc in psutil.process_iter(["name", "cpu_times"]):
+        if proc.info["name"] and proc.info["name"].startswith("postgres") and proc.info["cpu_times"]:
+            postgres += proc.info["cpu_times"].user + proc.info["cpu_times"].system
+    machine = psutil.cpu_times()
+    return {"server": tree(server_pid), "postgres": postgres, "wall": time.monotonic(),
+            "busy": sum(machine) - machine.idle - getattr(machine, "iowait", 0.0), "cores": psutil.cpu_count() or 1}
+
+
+def _report_cpu(prefix: Path, before: dict[str, float], after: dict[str, float]) -> None:
+    """Where the machine's CPU went during the run: per request for the server, and how busy the cores were
+    (a server short of CPU because something else ran on the machine shows here, not in the latencies)."""
+    with Path(f"{prefix}_stats.csv").open() as stats:
+        total = next((int(r["Request Count"]) for r in csv.DictReader(stats) if r["Name"] == "Aggregated"), 0)
+    wall = after["wall"] - before["wall"]
+    server, postgres, busy = (after[k] - before[k] for k in ("server", "postgres", "busy"))
+    print(f"\nCPU during the run ({wall:.0f} s, {after['cores']:.0f} cores): machine {busy / wall / after['cores']:.0%} busy; "
+          f"server {server:.1f} s ({1000 * server / max(total, 1):.1f} ms per request), PostgreSQL {postgres:.1f} s "
+          f"({1000 * postgres / max(total, 1):.1f} ms per request), everything else {busy - server - postgres:.1f} s "
+          "(locust, and whatever else ran)")
 
 
 def report(prefix: Path, seconds: float) -> None:
@@ -156,6 +220,7 @@ def main() -> None:
                         help="server processes: 1 is waitress, more are gunicorn's (one per core: Python's threads share one)")
     parser.add_argument("--threads", type=int, default=4, help="threads per server process")
     parser.add_argument("--keep", action="store_true", help="keep the database this run created")
+    parser.add_argument("--warm-up", type=int, default=20, help="rounds of every page before the measured run")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -185,15 +250,19 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
+        _warm_up(port, users, os.environ["CADRE_LOAD_CAMPAIGN"], args.warm_up)
         import json
 
         prefix = Path(os.environ.get("TMPDIR", "/tmp")) / f"cadre-load-{tag}"
         env = {**os.environ, "CADRE_LOAD_USERS": json.dumps(users)}
+        before = _cpu(server.pid)
         subprocess.run([PY, "-m", "locust", "-f", str(ROOT / "bench/load/locustfile.py"), "--headless",
                         "-u", str(args.users), "-r", "10", "-t", f"{args.run_time}s", "--stop-timeout", "10",
                         "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
                         "--loglevel", "WARNING"], env=env, cwd=ROOT, check=False)
+        after = _cpu(server.pid)
         report(prefix, args.run_time)
+        _report_cpu(prefix, before, after)
     finally:
         if server is not None:
             server.terminate()

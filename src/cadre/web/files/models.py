@@ -88,7 +88,11 @@ class PersonalFile(models.Model):
     class Meta:
         ordering = ["campaign", "person_id"]
         constraints = [models.UniqueConstraint(fields=["campaign", "person_id"], name="file_person_unique")]
-        indexes = [models.Index(fields=["campaign", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "status"]),
+            # A body's queue: the files of its units at its stages (source_unit IN (...) AND status IN (...)).
+            models.Index(fields=["source_unit", "status"], name="file_unit_status"),
+        ]
         verbose_name = _("personal file")
         verbose_name_plural = _("personal files")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from cadre.engine.screening_codes import DECISIONS
@@ -129,8 +129,13 @@ def twin_load(*, actor: Any, tables: dict[str, pl.DataFrame], scale: float, slug
                    "statuses": dict(states.group_by("status").len().sort("status").iter_rows())}
         audit_record(actor=actor, action="twin_load", obj=campaign, campaign=campaign, rulebook_version=version,
                      after=summary)
-        note(1.0, _("done"))
-        return summary
+    if not connection.in_atomic_block:
+        # Tens of thousands of rows arrived at once: give the query planner their statistics now rather
+        # than whenever autovacuum gets to them (it chose a scan of the whole table for the queues).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    note(1.0, _("done"))
+    return summary
 
 
 def _files(campaign: Campaign, files: pl.DataFrame, states: pl.DataFrame, placements: pl.DataFrame,
