@@ -61,9 +61,10 @@ class BoardRow:
         return min(100, round(100 * self.selected / self.plan)) if self.plan else 0
 
 
-def _in_scope(units: list[OrgUnit] | None, unit: OrgUnit) -> bool:
-    """Whether ``unit`` lies in the user's units, or holds one of them (a factory sees its region's cell)."""
-    return units is None or any(u.contains(unit) or unit.contains(u) for u in units)
+def _in_scope(units: list[OrgUnit] | None, path: str) -> bool:
+    """Whether the unit at ``path`` lies in the user's units, or holds one of them (a factory sees its
+    region's cell)."""
+    return units is None or any(path.startswith(u.path) or u.path.startswith(path) for u in units)
 
 
 def _counts(user: User, campaign: Campaign, key: tuple[str, ...]) -> dict[tuple[Any, ...], dict[str, int]]:
@@ -81,15 +82,18 @@ def board_cells(*, user: User, campaign: Campaign) -> list[BoardRow]:
     """Region x union rows: the control figure of each cell in the user's units, and the cell's counts."""
     units = scope_units(user, Action.FILE_VIEW)
     counts = _counts(user, campaign, ("source_region", "union"))
-    unions = {u.region_code + ":" + u.union: u for u in OrgUnit.objects.filter(kind=UnitKind.UNION_REGION)}
+    # Plain values, not model objects: the board reads a few columns of a few hundred units on every poll.
+    unions = {f"{region}:{union}": path for region, union, path in
+              OrgUnit.objects.filter(kind=UnitKind.UNION_REGION).values_list("region_code", "union", "path")}
     rows: dict[tuple[str, str], BoardRow] = {}
-    for figure in ControlFigure.objects.filter(campaign=campaign).select_related("region"):
-        union_unit = unions.get(f"{figure.region.code}:{figure.union}")
-        shown = (_in_scope(units, union_unit) if union_unit is not None
-                 else units is None or any(u.contains(figure.region) for u in units))
+    figures = ControlFigure.objects.filter(campaign=campaign).values_list(
+        "region__code", "region__name", "region__path", "union", "quota")
+    for code, name, region_path, union, quota in figures:
+        union_path = unions.get(f"{code}:{union}")
+        shown = (_in_scope(units, union_path) if union_path is not None
+                 else units is None or any(region_path.startswith(u.path) for u in units))
         if shown:
-            rows[(figure.region.code, figure.union)] = BoardRow(key=f"{figure.region.code}:{figure.union}",
-                                                                label=figure.region.name, plan=figure.quota)
+            rows[(code, union)] = BoardRow(key=f"{code}:{union}", label=name, plan=quota)
     for (region, union), cell in counts.items():
         row = rows.setdefault((region, union), BoardRow(key=f"{region}:{union}", label=region))
         row.volunteers, row.approved, row.selected = cell["volunteers"], cell["approved"], cell["selected"]
@@ -102,15 +106,16 @@ def board_cells(*, user: User, campaign: Campaign) -> list[BoardRow]:
 def board_factories(*, user: User, campaign: Campaign, union_region: OrgUnit) -> list[BoardRow]:
     """The factories below one regional union that the user may see: quota and counts per factory."""
     units = scope_units(user, Action.FILE_VIEW)
-    factories = [f for f in OrgUnit.objects.filter(kind=UnitKind.FACTORY, path__startswith=union_region.path)
-                 if _in_scope(units, f)]
-    quotas = dict(FactoryQuota.objects.filter(campaign=campaign, factory__in=factories)
+    factories = [(code, name) for code, name, path in OrgUnit.objects.filter(
+        kind=UnitKind.FACTORY, path__startswith=union_region.path).values_list("code", "name", "path")
+        if _in_scope(units, path)]
+    quotas = dict(FactoryQuota.objects.filter(campaign=campaign, factory__code__in=[c for c, _n in factories])
                   .values_list("factory__code", "quota"))
     counts = _counts(user, campaign, ("factory_id",))
     rows = []
-    for factory in factories:
-        cell = counts.get((factory.code,), {"volunteers": 0, "approved": 0, "selected": 0})
-        rows.append(BoardRow(key=factory.code, label=factory.name, plan=quotas.get(factory.code), **cell))
+    for code, name in factories:
+        cell = counts.get((code,), {"volunteers": 0, "approved": 0, "selected": 0})
+        rows.append(BoardRow(key=code, label=name, plan=quotas.get(code), **cell))
     return sorted(rows, key=lambda r: (-(r.plan or 0), r.key))
 
 
