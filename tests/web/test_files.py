@@ -134,3 +134,20 @@ def test_selectors_show_a_committee_only_its_own_factory_and_a_volunteer_only_th
 def test_the_workspace_never_asks_the_historical_political_question(people, org, campaign):
     with pytest.raises(Invalid, match="political"):
         declare(people, org, campaign, opposition_past=False)
+
+
+def test_remembered_verdicts_follow_the_answers_and_the_rulebook(people, org, campaign):
+    from cadre.web.bridge import files as bridge_files
+    from cadre.web.bridge.schema import rulebook_parse
+    from cadre.web.campaigns.selectors import rulebook_current
+
+    file = declare(people, org, campaign)
+    version = rulebook_current(campaign=campaign)
+    book = rulebook_parse(version.text, source=version.ref)
+    assert bridge_files.eligibility([file], book) == {file.person_id: []}
+    assert bridge_files.eligibility([file], book) == {file.person_id: []}  # remembered, the same
+    file.skill_grade = 2  # other answers: judged again, not taken from the memo
+    assert "skilled" in bridge_files.eligibility([file], book)[file.person_id]
+    stricter = rulebook_parse(version.text.replace("Experienced, skilled", "Experienced and skilled", 1), source="other")
+    assert stricter.fingerprint != book.fingerprint
+    assert "skilled" in bridge_files.eligibility([file], stricter)[file.person_id]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -69,9 +71,40 @@ def file_rows(clean: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def eligibility(files: QuerySet[Any] | Iterable[Any], rulebook: Rulebook) -> dict[str, list[str]]:
-    """Per file number, the codes of the rulebook's criteria the file fails (empty: eligible)."""
-    frame = files_frame(files)
-    if frame.is_empty():
-        return {}
-    result = evaluate(frame, rulebook)
-    return {pid: list(reasons) for pid, reasons in result.frame.select("person_id", "reasons").iter_rows()}
+    """Per file number, the codes of the rulebook's criteria the file fails (empty: eligible).
+
+    Verdicts are remembered per process for a file's exact answers under a rulebook's exact content (its
+    fingerprint), so a queue page opened again asks the engine only about files it has not judged yet.
+    """
+    rows = list(files.values(*FILE_COLUMNS)) if isinstance(files, QuerySet) else [
+        {name: getattr(f, name) for name in FILE_COLUMNS} for f in files]
+    out: dict[str, list[str]] = {}
+    unknown: list[Mapping[str, Any]] = []
+    keys: dict[str, tuple[Any, ...]] = {}
+    with _VERDICTS_LOCK:  # the server's threads share the memo
+        for row in rows:
+            key = (rulebook.fingerprint, *(tuple(v) if isinstance(v, list) else v for v in row.values()))
+            keys[row["person_id"]] = key
+            known = _VERDICTS.get(key)
+            if known is None:
+                unknown.append(row)
+            else:
+                _VERDICTS.move_to_end(key)
+                out[row["person_id"]] = list(known)
+    if unknown:
+        frame = pl.DataFrame(unknown, schema=schema().polars_schema, orient="row")
+        result = evaluate(frame, rulebook)
+        judged = {pid: tuple(reasons) for pid, reasons in result.frame.select("person_id", "reasons").iter_rows()}
+        with _VERDICTS_LOCK:
+            for pid, reasons in judged.items():
+                out[pid] = list(reasons)
+                _VERDICTS[keys[pid]] = reasons
+            while len(_VERDICTS) > _VERDICTS_KEPT:
+                _VERDICTS.popitem(last=False)
+    return out
+
+
+#: How many verdicts a process remembers (a verdict is a few hundred bytes; a national campaign's files fit).
+_VERDICTS_KEPT = 100_000
+_VERDICTS: OrderedDict[tuple[Any, ...], tuple[str, ...]] = OrderedDict()
+_VERDICTS_LOCK = threading.Lock()
