@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,12 +38,26 @@ def criteria_of(campaign: Campaign, version: RulebookVersion | None = None) -> l
     return [(c.code, c.label) for c in book.criteria if not c.historical or campaign.historical]
 
 
+def _row_words() -> dict[str, str]:
+    """The words every row repeats, in the reader's language (translated once per language, not per row)."""
+    language = get_language()
+    if language not in _ROW_WORDS:
+        _ROW_WORDS[language] = {"decided": _("decided"), "eligible": _("eligible"), "approve": _("Approve"),
+                                "open": _("Open")}
+    return _ROW_WORDS[language]
+
+
+_ROW_WORDS: dict[str, dict[str, str]] = {}
+
+
 def row_of(file: PersonalFile, failing: list[str], *, can_approve: bool, problem: str = "",
            moved: bool = False) -> dict[str, Any]:
     """One row of the queue, its words and links made here once (a page has 25 rows to render)."""
     detail = reverse("files:detail", args=[file.campaign.slug, file.person_id])
     owner = file.owner
     return {"file": file, "failing": failing, "failing_text": ", ".join(failing), "can_approve": can_approve,
+            "words": _row_words(), "fails": ngettext("fails %(n)s criterion", "fails %(n)s criteria", len(failing))
+            % {"n": len(failing)} if failing else "",
             "problem": problem, "moved": moved, "url": detail, "approve_url": f"{detail}approve/",
             "owner": (owner.get_full_name() or owner.get_username()) if owner else "",
             "status": status_label(file.status), "declared": file.declared_on.isoformat() if file.declared_on else ""}
