@@ -111,9 +111,9 @@ def wsgi() -> object:
     django.setup()
     settings.SESSION_COOKIE_SECURE = False  # plain HTTP on loopback: a Secure cookie would never come back
     settings.CSRF_COOKIE_SECURE = False
-    from django.core.wsgi import get_wsgi_application
+    from cadre.web.wsgi import application
 
-    return get_wsgi_application()
+    return application
 
 
 def serve(port: int, threads: int, workers: int) -> None:

@@ -146,9 +146,12 @@ def accounts_table(rows: list[tuple[str, str, str, str]]) -> Table:
 def wsgi_app() -> Any:
     """The workspace's WSGI application with its static files (waitress calls this: ``--call``)."""
     from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.core.wsgi import get_wsgi_application
 
-    return StaticFilesHandler(get_wsgi_application())
+    from cadre.web.wsgi import application, settle
+
+    handler = StaticFilesHandler(application)
+    settle()
+    return handler
 
 
 def server_command(*, listen: str, workers: int, threads: int) -> list[str]:
