@@ -122,9 +122,10 @@ def import_submit(*, actor: Any, batch: ImportBatch, sync: bool | None = None) -
         raise Invalid(_("the file has %(n)d problems: fix them and upload it again; nothing was written")
                       % {"n": len(batch.problems)})
     inline = sync if sync is not None else (batch.rows_in <= INLINE_ROWS or settings.CADRE_JOBS_SYNC)
-    job = job_submit(actor=actor, kind="import", params={"batch": batch.pk}, campaign=batch.campaign, sync=inline)
-    ImportBatch.objects.filter(pk=batch.pk).update(job=job)  # which job ran it, for the page to poll
-    return job
+    # Which job runs it, for the page to poll: linked before the job starts, since the job then holds the
+    # batch's row locked until the import ends.
+    return job_submit(actor=actor, kind="import", params={"batch": batch.pk}, campaign=batch.campaign, sync=inline,
+                      on_queued=lambda job: ImportBatch.objects.filter(pk=batch.pk).update(job=job))
 
 
 def import_run(*, actor: Any, batch: ImportBatch | int, progress: Progress | None = None) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -23,11 +24,13 @@ _NEEDS = {"selection": Action.SELECTION_RUN, "distribution": Action.DISTRIBUTION
 
 
 def job_submit(*, actor: Any, kind: str, params: dict[str, Any], campaign: Any = None,
-               sync: bool | None = None) -> Job:
+               sync: bool | None = None, on_queued: Callable[[Job], None] | None = None) -> Job:
     """Queue a job and start it (in a thread, or inline when ``sync``); returns the job row.
 
     The row is committed before the job starts, so the thread sees it; the operation's own service
-    checks permissions again with the exact unit and writes its own audit rows.
+    checks permissions again with the exact unit and writes its own audit rows. ``on_queued(job)`` runs
+    in the transaction that creates the row, before the job can start (to link the job to what it works
+    on: once started, the job may hold that row locked until it ends).
     """
     if kind not in KINDS:
         raise Invalid(_("unknown job kind %(kind)s") % {"kind": kind})
@@ -38,6 +41,8 @@ def job_submit(*, actor: Any, kind: str, params: dict[str, Any], campaign: Any =
         elif not holds(actor, needed):
             require(actor, needed, None, what=kind)
         job = Job.objects.create(kind=kind, params=params, campaign=campaign, created_by=actor)
+        if on_queued is not None:
+            on_queued(job)
         audit_record(actor=actor, action="job_submit", obj=job, campaign=campaign, after={"kind": kind, "params": params})
     start(job, sync=sync)
     job.refresh_from_db()
