@@ -31,9 +31,10 @@ def file_get(*, user: User, campaign: Campaign, person_id: str) -> PersonalFile:
     return _visible(user).select_related("source_unit", "destination", "owner").get(campaign=campaign, person_id=person_id)
 
 
-def decision_list(*, user: User, file: PersonalFile) -> QuerySet[Decision]:
-    """A visible file's decisions in order."""
-    if not _visible(user).filter(pk=file.pk).exists():
+def decision_list(*, user: User, file: PersonalFile, visible: bool = False) -> QuerySet[Decision]:
+    """A visible file's decisions in order (``visible``: the caller has just read the file through
+    ``file_get``, so its visibility is not asked again)."""
+    if not visible and not _visible(user).filter(pk=file.pk).exists():
         return Decision.objects.none()
     return Decision.objects.filter(file=file).select_related("rulebook_version", "decided_by").order_by("seq")
 

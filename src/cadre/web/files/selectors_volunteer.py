@@ -26,13 +26,14 @@ def my_file(*, user: User, campaign: Campaign) -> PersonalFile | None:
     return file_list(user=user, campaign=campaign).filter(owner=user).first()
 
 
-def my_service(*, user: User, file: PersonalFile) -> dict[str, Any]:
-    """The file's decisions, references, course enrollment and posts (the latter once they exist)."""
+def my_service(*, user: User, file: PersonalFile, visible: bool = False) -> dict[str, Any]:
+    """The file's decisions, references, course enrollment and posts (the latter once they exist);
+    ``visible`` as for :func:`decision_list`."""
     from cadre.web.courses.models import Enrollment
     from cadre.web.placement.models import Placement
 
     return {
-        "decisions": list(decision_list(user=user, file=file)),
+        "decisions": list(decision_list(user=user, file=file, visible=visible)),
         "references": list(Reference.objects.filter(file=file).order_by("given_at")),
         "enrollment": Enrollment.objects.filter(file=file).select_related("cohort").first(),
         "placements": list(Placement.objects.filter(file=file).select_related("post", "post__district")

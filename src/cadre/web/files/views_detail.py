@@ -77,7 +77,7 @@ def detail(request: HttpRequest, campaign: str, person_id: str) -> HttpResponse:
         file_view_record(actor=request.user, file=file)
     except Forbidden as error:
         return refused(request, error, back=reverse("files:queue"))
-    service = my_service(user=request.user, file=file)
+    service = my_service(user=request.user, file=file, visible=True)  # file_open has just read it as this user
     if request.method == "POST":
         version = rulebook_current(campaign=found)  # a decision may have come under a newer one
     context = {"campaign": found, "file": file, "answers": _answers(file),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -50,10 +51,21 @@ def _row_words() -> dict[str, str]:
 _ROW_WORDS: dict[str, dict[str, str]] = {}
 
 
+def _detail_url(slug: str, person_id: str) -> str:
+    """A file page's path: the URL pattern reversed once per campaign, the number quoted as reverse() would."""
+    if slug not in _DETAIL:
+        _DETAIL[slug] = reverse("files:detail", args=[slug, "0"]).removesuffix("0/")
+    return f"{_DETAIL[slug]}{quote(person_id, safe=_SAFE)}/"
+
+
+_DETAIL: dict[str, str] = {}
+_SAFE = "!$&'()*+,;=~:@"  # reverse() keeps RFC 3986's sub-delimiters and these unquoted
+
+
 def row_of(file: PersonalFile, failing: list[str], *, can_approve: bool, problem: str = "",
            moved: bool = False) -> dict[str, Any]:
     """One row of the queue, its words and links made here once (a page has 25 rows to render)."""
-    detail = reverse("files:detail", args=[file.campaign.slug, file.person_id])
+    detail = _detail_url(file.campaign.slug, file.person_id)
     owner = file.owner
     return {"file": file, "failing": failing, "failing_text": ", ".join(failing), "can_approve": can_approve,
             "words": _row_words(), "fails": ngettext("fails %(n)s criterion", "fails %(n)s criteria", len(failing))
@@ -72,7 +84,11 @@ def _queue(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
         failing = queue_eligibility(campaign=campaign, files=list(rows), version=version)
         wanted = [pid for pid, codes in failing.items() if bool(codes) == (params["eligibility"] == "failing")]
         rows = rows.filter(person_id__in=wanted)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queue_counts(user=request.user, campaign=campaign)
+    paginator = Paginator(rows, PAGE_SIZE)
+    if not any(params.values()):  # the whole queue: its size is the sum of the counters, not one more count
+        paginator.count = sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     files = list(page.object_list)
     for f in files:
         f.campaign = campaign  # the rows' ladder and rulebook are the campaign's: one object, not one per row
@@ -83,7 +99,7 @@ def _queue(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     query = request.GET.copy()
     query.pop("page", None)
     return {"campaign": campaign, "page": page, "items": items, "params": params, "query": query.urlencode(),
-            "counts": queue_counts(user=request.user, campaign=campaign), "unions": UNIONS_1929,
+            "counts": counts, "unions": UNIONS_1929,
             "statuses": Status, "criteria": criteria_of(campaign, version)}
 
 
