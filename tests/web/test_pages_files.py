@@ -193,3 +193,12 @@ def test_a_running_job_polls_itself_and_others_cannot_see_it(client, people, cam
     assert "40%" in text
     assert "solving" in text
     assert signed(Client(), "fc1").get(f"/jobs/{job.pk}/status/").status_code == 404
+
+
+@pytest.mark.parametrize("person_id", ["ussr-1929-10918", "a b", "x:y@z", "нр-7", "50%", "a+b&c=d"])
+def test_the_queues_file_links_are_what_reverse_makes(person_id):
+    from django.urls import reverse
+
+    from cadre.web.files.views_queue import _detail_url
+
+    assert _detail_url("ussr-1929", person_id) == reverse("files:detail", args=["ussr-1929", person_id])
