@@ -216,9 +216,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--files-per-user", type=int, default=30)
     parser.add_argument("--run-time", type=int, default=90, help="seconds of load (bounded)")
-    parser.add_argument("--workers", type=int, default=4,
+    parser.add_argument("--workers", type=int, default=6,
                         help="server processes: 1 is waitress, more are gunicorn's (one per core: Python's threads share one)")
-    parser.add_argument("--threads", type=int, default=2, help="threads per server process")
+    parser.add_argument("--threads", type=int, default=1, help="threads per server process")
     parser.add_argument("--keep", action="store_true", help="keep the database this run created")
     parser.add_argument("--warm-up", type=int, default=20, help="rounds of every page before the measured run")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
