@@ -38,10 +38,14 @@ SERVER = "postgres://postgres@127.0.0.1:5432"
 FILE_LINK = re.compile(r'href="/files/[^/"]+/([^/"]+)/"')
 
 
+#: The server's data directory (its cache of dashboards and job progress), outside the repository.
+DATA_DIR = Path(os.environ.get("TMPDIR", "/tmp")) / "cadre-load-data"
+
+
 def _env(url: str) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "load-test-only-" + "k" * 40,
             "DJANGO_SETTINGS_MODULE": "cadre.web.settings", "CADRE_SSL_REDIRECT": "0",
-            "CADRE_ALLOWED_HOSTS": "127.0.0.1", "CADRE_LOG_LEVEL": "WARNING"}
+            "CADRE_ALLOWED_HOSTS": "127.0.0.1", "CADRE_LOG_LEVEL": "WARNING", "CADRE_DATA_DIR": str(DATA_DIR)}
 
 
 def _psql(sql: str) -> None:
