@@ -30,7 +30,7 @@ FILE_LINK = re.compile(r'href="/files/' + re.escape(CAMPAIGN) + r'/([^/"]+)/"')
 
 class Committee(FastHttpUser):
     """One committee member. FastHttpUser (geventhttpclient) rather than HttpUser (requests): the load
-    generator shares this 2-core machine with the server, and it costs several times less CPU per request."""
+    generator shares this 2-core machine with the server, and locust documents it as the cheaper client."""
 
     wait_time = between(0.5, 1.5)
 
