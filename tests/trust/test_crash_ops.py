@@ -103,9 +103,11 @@ def _total(state: dict[str, Any], what: str) -> int:
 
 
 def _settled(state: dict[str, Any]) -> dict[str, Any]:
-    """The state without the job rows (and their submission's audit rows), which a crash rightly leaves."""
+    """The state without the job rows (and their submission's audit rows), which a crash rightly leaves, and
+    without which job an import batch is linked to (the batch is linked to its job before the job starts)."""
     audit = {k: v for k, v in state["audit"].items() if k != "job_submit"}
-    return {**{k: v for k, v in state.items() if k != "jobs"}, "audit": audit}
+    batches = [[pk, status, imported] for pk, status, _job, imported in state.get("batches", [])]
+    return {**{k: v for k, v in state.items() if k not in ("jobs", "batches")}, "audit": audit, "batches": batches}
 
 
 def _recovered(recovery: dict[str, Any], base: dict[str, Any], kind: str, *, crash: bool = True) -> dict[str, Any]:
@@ -123,6 +125,8 @@ def _recovered(recovery: dict[str, Any], base: dict[str, Any], kind: str, *, cra
     assert job[1:] == [kind, "running", "", ""]
     assert recovery["recovered"] == 1
     assert after["jobs"][-1] == [job[0], kind, "failed", STOPPED, ""]
+    if kind == "import":  # the batch names the job that was running it, now failed: the page shows why
+        assert [b[2] for b in crashed["batches"]] == [job[0]]
     assert _settled(after) == _settled(base)
     return dict(after)
 
