@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from web_support import answers
-
 from cadre.web.files.bulk import file_decide_bulk
 from cadre.web.files.models import PersonalFile
 from cadre.web.files.services import file_declare
+from support import answers
 
 DAY = date(1929, 12, 12)
 

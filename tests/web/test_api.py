@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from web_support import answers
 
 from cadre.web.api.services import token_create, token_revoke
 from cadre.web.audit.models import AuditEvent
 from cadre.web.files.models import Decision, PersonalFile, Status
 from cadre.web.files.services import file_declare
+from support import answers
 
 DAY = "1929-12-12"
 BASE = "/api/v1"

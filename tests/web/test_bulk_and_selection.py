@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from web_support import answers
 
 from cadre.web.audit.models import AuditEvent
 from cadre.web.errors import Forbidden, IllegalMove
@@ -14,6 +13,7 @@ from cadre.web.files.bulk import file_decide_bulk
 from cadre.web.files.models import Decision, PersonalFile, Status
 from cadre.web.files.selection import selection_run
 from cadre.web.files.services import file_decide, file_declare
+from support import answers
 
 DAY = date(1929, 12, 12)
 

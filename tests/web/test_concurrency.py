@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from web_support import answers
 
 from cadre.web.errors import DomainError
 from cadre.web.files.models import PersonalFile
 from cadre.web.files.services import file_decide, file_declare
+from support import answers
 
 DAY = date(1929, 12, 12)
 

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from web_support import answers
 
 from cadre.web.audit.models import AuditEvent
 from cadre.web.errors import Forbidden, IllegalMove, Invalid
@@ -14,6 +13,7 @@ from cadre.web.files import decide as decide_module
 from cadre.web.files.models import Decision, PersonalFile, Status
 from cadre.web.files.selectors import file_list
 from cadre.web.files.services import file_decide, file_declare
+from support import answers
 
 DAY = date(1929, 12, 12)
 

@@ -6,9 +6,9 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.test import Client
-from web_support import answers
 
 from cadre.web.files.services import file_decide, file_declare
+from support import answers
 
 
 def signed(client: Client, who: str) -> Client:

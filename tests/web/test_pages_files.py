@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from web_support import answers
 
 from cadre.web.audit.models import AuditEvent
 from cadre.web.files.bulk import file_decide_bulk
 from cadre.web.files.models import PersonalFile, Status
 from cadre.web.files.services import file_declare
 from cadre.web.jobs.models import Job
+from support import answers
 
 DAY = date(1929, 12, 12)
 

@@ -13,10 +13,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from web_support import answers
 
 from cadre.web.accounts.models import Membership, Role
 from cadre.web.files.services import file_declare
+from support import answers
 
 pytestmark = pytest.mark.django_db
 

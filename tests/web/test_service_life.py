@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from web_support import answers
 
 from cadre.web.audit.models import AuditEvent
 from cadre.web.courses.services import cohort_create, enrollment_complete, enrollment_create, enrollment_waive
@@ -19,6 +18,7 @@ from cadre.web.files.services import file_declare
 from cadre.web.files.workflow import LIFECYCLE, Move, lifecycle_moves
 from cadre.web.placement.models import Placement, Post, PostKind
 from cadre.web.placement.services import arrival_record, dispatch, placement_run
+from support import answers
 
 DAY = date(1929, 12, 12)
 
